@@ -1,0 +1,2 @@
+// Lets WebApplicationFactory<Program> find the entry point of this service in tests.
+public partial class Program;

@@ -1,0 +1,9 @@
+var builder = WebApplication.CreateBuilder(args);
+builder.UseDefaultUrls("http://127.0.0.1:5080");
+builder.AddServiceDefaults();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+
+app.Run();
