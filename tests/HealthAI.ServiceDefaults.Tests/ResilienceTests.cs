@@ -158,6 +158,28 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task A_client_can_opt_out_of_the_default_pipeline()
+    {
+        var endpoint = new FlakyEndpoint { Failures = 1 };
+        var (server, address) = await TestHosts.StartKestrelAsync(app => app.MapGet("/flaky", endpoint.Handle));
+        await using var _server = server;
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["services:flaky:http:0"] = address.ToString();
+        builder.Configuration["HttpClientDefaults:Resilience:RetryBaseDelay"] = "00:00:00.001";
+        builder.AddServiceDefaults();
+        builder.Services.AddHttpClient("own-policy").RemoveAllResilienceHandlers();
+        using var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("own-policy");
+
+        var response = await client.GetAsync("http://flaky/flaky", TestContext.Current.CancellationToken);
+
+        // No retry happened, but service discovery still resolved the logical name.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(1, endpoint.Calls);
+    }
+
+    [Fact]
     public async Task Invalid_options_fail_start_up_naming_the_key()
     {
         var builder = Host.CreateApplicationBuilder();

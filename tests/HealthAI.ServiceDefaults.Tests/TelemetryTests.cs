@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+
+namespace HealthAI.ServiceDefaults.Tests;
+
+// ActivitySource listeners are process-wide: these tests run alone so no other test's spans reach their capture.
+[CollectionDefinition(nameof(TelemetryTests), DisableParallelization = true)]
+public sealed class TelemetryCollection;
+
+[Collection(nameof(TelemetryTests))]
+public sealed class TelemetryTests
+{
+    private sealed class CapturingProcessor : BaseProcessor<Activity>
+    {
+        public ConcurrentQueue<Activity> Ended { get; } = new();
+
+        public override void OnEnd(Activity data) => Ended.Enqueue(data);
+    }
+
+    [Fact]
+    public async Task Probe_requests_are_not_recorded_but_api_requests_are()
+    {
+        var capture = new CapturingProcessor();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseTestServer();
+        builder.Services.AddSingleton<BaseProcessor<Activity>>(capture);
+        builder.AddServiceDefaults();
+        await using var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapGet("/api/thing", () => Results.Ok());
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        var client = app.GetTestClient();
+
+        await client.GetAsync("/alive", TestContext.Current.CancellationToken);
+        await client.GetAsync("/health", TestContext.Current.CancellationToken);
+        await client.GetAsync("/api/thing", TestContext.Current.CancellationToken);
+
+        var serverSpans = capture.Ended.Where(a => a.Kind == ActivityKind.Server).ToList();
+        Assert.Equal(3, serverSpans.Count);
+        Assert.Single(serverSpans, a => a.Recorded);
+        Assert.Equal(2, serverSpans.Count(a => !a.Recorded && a.GetTagItem("healthai.probe") is true));
+    }
+
+    [Fact]
+    public async Task Problem_request_id_is_the_trace_id_of_the_request()
+    {
+        var capture = new CapturingProcessor();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseTestServer();
+        builder.Services.AddSingleton<BaseProcessor<Activity>>(capture);
+        builder.AddServiceDefaults();
+        await using var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapGet("/missing", () => Results.NotFound());
+        await app.StartAsync(TestContext.Current.CancellationToken);
+
+        var body = await app.GetTestClient().GetStringAsync("/health", TestContext.Current.CancellationToken);
+        var response = await app.GetTestClient().GetAsync("/missing", TestContext.Current.CancellationToken);
+        var problem = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("Healthy", body);
+        var span = Assert.Single(capture.Ended, a => a.Kind == ActivityKind.Server && a.Recorded);
+        Assert.Contains(span.TraceId.ToHexString(), problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Otlp_settings_are_read_from_the_standard_variables_and_validated()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:4318",
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_SERVICE_NAME"] = "deid",
+        }).Build();
+
+        var settings = OtlpSettings.FromConfiguration(configuration, "HealthAI.Deid");
+        var none = OtlpSettings.FromConfiguration(new ConfigurationBuilder().Build(), "HealthAI.Deid");
+        var bad = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create("OTEL_EXPORTER_OTLP_PROTOCOL", (string?)"carrier-pigeon")]).Build();
+
+        Assert.Equal("deid", settings.ServiceName);
+        Assert.Equal(OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf, settings.Protocol);
+        Assert.Null(none.Endpoint);
+        Assert.Equal("HealthAI.Deid", none.ServiceName);
+        var error = Assert.Throws<InvalidOperationException>(() => OtlpSettings.FromConfiguration(bad, "x"));
+        Assert.Contains("OTEL_EXPORTER_OTLP_PROTOCOL", error.Message, StringComparison.Ordinal);
+    }
+}
