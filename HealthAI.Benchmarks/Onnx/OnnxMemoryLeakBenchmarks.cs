@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
@@ -17,7 +18,8 @@ namespace HealthAI.Benchmarks.Onnx;
 /// Run: dotnet run -c Release --project HealthAI.Benchmarks -- --filter '*OnnxMemoryLeak*'
 /// </summary>
 [Config(typeof(LeakConfig))]
-public sealed class OnnxMemoryLeakBenchmarks : IDisposable
+[SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet owns the lifetime: [GlobalCleanup] disposes the session.")]
+public class OnnxMemoryLeakBenchmarks
 {
     private InferenceSession? _session;
     private TensorInput[] _inputs = [];
@@ -34,7 +36,7 @@ public sealed class OnnxMemoryLeakBenchmarks : IDisposable
     }
 
     [GlobalCleanup]
-    public void Dispose() => _session?.Dispose();
+    public void Cleanup() => _session?.Dispose();
 
     [Benchmark]
     public long RunManyAndSampleRss()

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -17,7 +18,8 @@ namespace HealthAI.Benchmarks.Onnx;
 /// Run: dotnet run -c Release --project HealthAI.Benchmarks -- --filter '*OnnxThroughput*'
 /// </summary>
 [Config(typeof(ThroughputConfig))]
-public sealed class OnnxThroughputBenchmarks : IDisposable
+[SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet owns the lifetime: [GlobalCleanup] disposes the session.")]
+public class OnnxThroughputBenchmarks
 {
     private InferenceSession? _session;
     private TensorInput[] _inputs = [];
@@ -45,7 +47,7 @@ public sealed class OnnxThroughputBenchmarks : IDisposable
     }
 
     [GlobalCleanup]
-    public void Dispose() => _session?.Dispose();
+    public void Cleanup() => _session?.Dispose();
 
     [Benchmark]
     public int RunBatch() => _session!.Run(_inputs)[0].ElementCount;
