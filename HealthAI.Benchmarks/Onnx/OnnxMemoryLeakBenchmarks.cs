@@ -5,6 +5,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using HealthAI.ModelBuilder;
 using HealthAI.OnnxRuntime;
 
@@ -24,8 +25,12 @@ public class OnnxMemoryLeakBenchmarks
     private InferenceSession? _session;
     private TensorInput[] _inputs = [];
 
-    [Params(1_000_000)]
+    /// <summary>A million by default; HEALTHAI_BENCH_LEAK_RUNS sets another count.</summary>
+    [ParamsSource(nameof(RunCounts))]
     public int Runs { get; set; }
+
+    public static IEnumerable<int> RunCounts =>
+        [int.TryParse(Environment.GetEnvironmentVariable("HEALTHAI_BENCH_LEAK_RUNS"), out var runs) && runs >= 4 ? runs : 1_000_000];
 
     [GlobalSetup]
     public void Setup()
@@ -90,6 +95,9 @@ public class OnnxMemoryLeakBenchmarks
                 .WithIterationCount(1)
                 .WithInvocationCount(1)
                 .WithUnrollFactor(1)
+                // In-process: the work measured is native ORT compute, and a per-run rebuild of the benchmark project times
+                // out on a busy shared machine.
+                .WithToolchain(InProcessEmitToolchain.Instance)
                 .WithId("leak"));
             Options |= ConfigOptions.DisableOptimizationsValidator;
         }
