@@ -97,7 +97,7 @@ public class OnnxMemoryLeakBenchmarks
                 .WithUnrollFactor(1)
                 // In-process: the work measured is native ORT compute, and a per-run rebuild of the benchmark project times
                 // out on a busy shared machine.
-                .WithToolchain(InProcessEmitToolchain.Instance)
+                .WithToolchain(new InProcessEmitToolchain(TimeSpan.FromHours(1), logOutput: true))
                 .WithId("leak"));
             Options |= ConfigOptions.DisableOptimizationsValidator;
         }

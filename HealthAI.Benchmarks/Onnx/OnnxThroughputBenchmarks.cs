@@ -67,7 +67,7 @@ public class OnnxThroughputBenchmarks
                 .WithUnrollFactor(1)
                 // In-process: the work measured is native ORT compute, and a per-run rebuild of the benchmark project times
                 // out on a busy shared machine.
-                .WithToolchain(InProcessEmitToolchain.Instance)
+                .WithToolchain(new InProcessEmitToolchain(TimeSpan.FromHours(1), logOutput: true))
                 .WithId("short"));
             AddColumn(new SequencesPerSecondColumn());
             Options |= ConfigOptions.DisableOptimizationsValidator;
