@@ -1,3 +1,5 @@
+using HealthAI.TritonClient;
+
 namespace HealthAI.Tokenizer;
 
 /// <summary>
@@ -19,8 +21,8 @@ internal static partial class Log
     public static partial void Tokenized(ILogger logger, int textCount, int sequenceLength, int truncatedCount);
 
     [LoggerMessage(EventId = 3020, EventName = "Classified", Level = LogLevel.Debug,
-        Message = "Classified {TextCount} texts in {RowCount} rows of length {SequenceLength} with {Model} over {Protocol}")]
-    public static partial void Classified(ILogger logger, int textCount, int rowCount, int sequenceLength, string model, string protocol);
+        Message = "Classified {TextCount} texts as {RowCount} rows in {CallCount} inference calls to {Model} over {Protocol}")]
+    public static partial void Classified(ILogger logger, int textCount, int rowCount, int callCount, string model, TritonProtocol protocol);
 
     [LoggerMessage(EventId = 3021, EventName = "InferenceFailed", Level = LogLevel.Warning,
         Message = "Inference on {Model} failed ({ExceptionType}); answering {StatusCode}")]

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using HealthAI.TritonClient;
 
 namespace HealthAI.Tokenizer;
 
@@ -15,7 +16,11 @@ public sealed class TokenizerOptions
     public string ModelVersion { get; set; } = "";
 
     /// <summary>How /v1/classify talks to triton: HttpBinary, HttpJson or Grpc.</summary>
-    public string Protocol { get; set; } = "HttpBinary";
+    public TritonProtocol Protocol { get; set; } = TritonProtocol.HttpBinary;
+
+    /// <summary>Most rows in one inference call (keep at or below the model's max_batch_size).</summary>
+    [Range(1, 1024)]
+    public int MaxBatchSize { get; set; } = 64;
 
     /// <summary>Default and largest max length ([CLS] and [SEP] included); DistilBERT's position embeddings stop at 512.</summary>
     [Range(2, 512)]

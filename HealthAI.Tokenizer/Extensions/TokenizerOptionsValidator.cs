@@ -5,8 +5,6 @@ namespace HealthAI.Tokenizer.Extensions;
 /// <summary>Rules the attributes cannot express; every error names its configuration key, all errors reported at once.</summary>
 internal sealed class TokenizerOptionsValidator : IValidateOptions<TokenizerOptions>
 {
-    private static readonly string[] Protocols = ["HttpBinary", "HttpJson", "Grpc"];
-
     public ValidateOptionsResult Validate(string? name, TokenizerOptions options)
     {
         const string Section = TokenizerOptions.SectionName;
@@ -16,9 +14,14 @@ internal sealed class TokenizerOptionsValidator : IValidateOptions<TokenizerOpti
             errors.Add($"{Section}:ModelName is required.");
         }
 
-        if (!Protocols.Contains(options.Protocol, StringComparer.Ordinal))
+        if (!Enum.IsDefined(options.Protocol))
         {
-            errors.Add($"{Section}:Protocol must be one of {string.Join(", ", Protocols)}.");
+            errors.Add($"{Section}:Protocol must be HttpBinary, HttpJson or Grpc.");
+        }
+
+        if (options.MaxBatchSize is < 1 or > 1024)
+        {
+            errors.Add($"{Section}:MaxBatchSize must be between 1 and 1024.");
         }
 
         if (options.ModelVersion.Length > 0 && !long.TryParse(options.ModelVersion, out _))
