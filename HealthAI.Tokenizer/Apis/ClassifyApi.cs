@@ -7,10 +7,10 @@ namespace HealthAI.Tokenizer.Apis;
 public static class ClassifyApi
 {
     public static async Task<Results<Ok<ClassifyResponse>, ValidationProblem, ProblemHttpResult>> Classify(
-        ClassifyRequest request, [AsParameters] TokenizerServices services, TextClassifier classifier, HttpContext context,
+        ClassifyRequest request, [AsParameters] TokenizerServices services, HttpContext context,
         CancellationToken cancellationToken)
     {
-        if (RequestLimits.CheckTexts(request.Texts, services.Options) is { } problem)
+        if (RequestLimits.CheckTexts(request.Texts, services.Options.Value) is { } problem)
         {
             return problem is ValidationProblem invalid ? invalid : (ProblemHttpResult)problem;
         }
@@ -23,8 +23,8 @@ public static class ClassifyApi
         try
         {
             var texts = request.Texts!.Select(t => t!).ToArray();
-            var results = await classifier.ClassifyAsync(tokenizer, texts, ProblemDetailsExtensions.GetRequestId(context), cancellationToken);
-            return TypedResults.Ok(new ClassifyResponse(classifier.Model, results));
+            var results = await services.Classifier.ClassifyAsync(tokenizer, texts, ProblemDetailsExtensions.GetRequestId(context), cancellationToken);
+            return TypedResults.Ok(new ClassifyResponse(services.Classifier.Model, results));
         }
         catch (ClassificationFailedException exception)
         {

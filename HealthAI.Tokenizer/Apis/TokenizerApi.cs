@@ -21,7 +21,7 @@ public static class TokenizerApi
     public static Results<Ok<TokenizeResponse>, ValidationProblem, ProblemHttpResult> Tokenize(
         TokenizeRequest request, [AsParameters] TokenizerServices services, CancellationToken cancellationToken)
     {
-        var options = services.Options;
+        var options = services.Options.Value;
         if (RequestLimits.CheckTexts(request.Texts, options) is { } problem)
         {
             return problem is ValidationProblem invalid ? invalid : (ProblemHttpResult)problem;
