@@ -64,7 +64,7 @@ public sealed class InferenceServerEndToEndTests : IAsyncLifetime
             ["HealthAI:Tokenizer:LabelsPath"] = Path.Combine(_repository, "distilbert-sst2", "labels.txt"),
         });
         using var client = await tokenizer.CreateReadyClientAsync();
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.True(await TokenizerServiceFactory.WaitUntilReadyAsync(client));
 
         var texts = Vectors.Reference.Select(v => v.Text).Where(t => t.Length is > 0 and < 3000).Skip(200).Take(100).ToArray();
         var response = await client.PostAsJsonAsync("/v1/classify", new { texts }, TestContext.Current.CancellationToken);
