@@ -46,6 +46,13 @@ const assets = {
     member: 'package/index.js',
     sha256: '95de62d512b892ed7c56ee788cd74c07d400122b0fe4c380716a9d1925f56acb',
   },
+  // ~274k English words (MIT, word-list by Sindre Sorhus), one per line: a name that is also a word needs context.
+  'english-word-list': {
+    pkg: 'word-list', version: '4.1.0',
+    tarballSha256: 'c0cd6e2a112392204960e9998d79347a8ae1571dab5e3fdbfa685ef5977faedb',
+    member: 'package/words.txt',
+    sha256: '2df02fa8ed82d465482ae40c4f9cb52a713baa1d3bfdce1acb2a5fe30420eea8',
+  },
 };
 
 const transforms = {

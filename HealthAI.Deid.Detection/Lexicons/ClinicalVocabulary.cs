@@ -38,7 +38,8 @@ internal static class ClinicalVocabulary
         "appt", "approx", "tol", "tolerating", "bm", "bms", "ivc", "svc", "pic", "dsd", "lpm", "nrbm", "hme", "ett", "bal",
         "rsbi", "vs", "vss", "hemodynamically", "sedated", "intubated", "extubated", "diuresis", "diuresed", "diurese",
         "hyperkalemia", "hypokalemia", "hypotension", "hypotensive", "hypertension", "hypertensive", "tachycardic", "bradycardic",
-        "coag", "coags", "tsicu", "vicu", "mpa", "hrly", "q1h", "q2h", "q4h", "q6h", "q8h", "q12h", "qam", "qpm",
+        "coag", "coags", "av", "br", "vea", "irr", "loc", "ros", "chol", "supp", "fr", "cordis", "fick", "destin", "hosp", "amb",
+        "bilat", "mn", "esp", "ganz", "doppler", "allegra", "contin", "sys", "noc", "rij", "lij", "pcu", "ccu", "tpp", "uop", "angio", "zarox", "camode", "commode", "sxn", "sxns", "tsicu", "vicu", "mpa", "hrly", "q1h", "q2h", "q4h", "q6h", "q8h", "q12h", "qam", "qpm",
     ];
 
     /// <summary>Medical eponyms and phrases that stay even though a word of them is a name ("Foley catheter" stays).</summary>
@@ -62,20 +63,24 @@ internal static class ClinicalVocabulary
     /// <summary>Titles that make the next word a name ("Dr. Parkinson" goes).</summary>
     public static readonly string[] Titles =
     [
-        "dr", "dr.", "drs", "doctor", "doc", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "mister", "prof", "professor", "md",
-        "rn", "np", "pa", "attending", "resident", "intern", "fellow", "nurse", "dict", "cosign", "by", "per", "pcp", "rev",
-        "reverend", "father", "sister", "fr", "sr",
+        "dr", "drs", "doctor", "mr", "mrs", "ms", "miss", "mister", "prof", "professor", "rev", "reverend", "dict", "dictated",
+        "cosigned", "attending", "pcp", "np", "rn",
+    ];
+
+    /// <summary>Credentials written after a clinician's name ("Nancy Jones, RN").</summary>
+    public static readonly string[] Credentials =
+    [
+        "rn", "rrt", "crt", "np", "lpn", "cna", "msw", "lcsw", "licsw", "pharmd", "rph", "cnm", "crna", "aprn", "fnp", "dpt",
+        "phd", "facc", "facs", "bsn", "msn", "ldn",
     ];
 
     /// <summary>Words after which a name (relative, proxy, clinician) is expected.</summary>
     public static readonly string[] RelationWords =
     [
         "wife", "husband", "son", "daughter", "sons", "daughters", "brother", "sister", "mother", "father", "mom", "dad", "niece",
-        "nephew", "aunt", "uncle", "cousin", "grandson", "granddaughter", "grandmother", "grandfather", "friend", "neighbor",
-        "neighbour", "boyfriend", "girlfriend", "fiance", "fiancee", "partner", "spouse", "proxy", "hcp", "guardian", "sibling",
-        "sil", "dil", "inlaw", "in-law", "stepson", "stepdaughter", "name", "named", "called", "pt", "patient", "pcp", "dtr",
-        "dau", "bro", "sis", "w/", "with", "team", "covering", "paged", "page", "notified", "aware", "informed", "spoke", "spoken",
-        "talked", "discussed", "call", "contact", "visited", "visit", "cc", "cc:", "and", "&",
+        "nephew", "aunt", "uncle", "cousin", "grandson", "granddaughter", "grandaughter", "grandmother", "grandfather", "friend",
+        "neighbor", "neighbour", "boyfriend", "girlfriend", "fiance", "fiancee", "spouse", "proxy", "hcp", "guardian", "sibling",
+        "stepson", "stepdaughter", "named", "dtr", "sis", "bro", "sil", "dil",
     ];
 
     /// <summary>Words that introduce the next word(s) as names (these rules only fire on words that are not ordinary English).</summary>
@@ -92,11 +97,7 @@ internal static class ClinicalVocabulary
     /// <summary>Words that end an institution's name: the words before them are PHI (a place).</summary>
     public static readonly string[] InstitutionWords =
     [
-        "hospital", "hosp", "hospitals", "medical", "med", "clinic", "center", "centre", "rehab", "rehabilitation", "nursing",
-        "memorial", "infirmary", "health", "healthcare", "university", "univ", "college", "school", "church", "county", "street",
-        "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "court", "ct", "place", "pl", "highway",
-        "hwy", "square", "sq", "mall", "park", "manor", "village", "home", "homes", "house", "shore", "harbor", "regional",
-        "general", "community", "mc", "hc", "mch",
+        "hospital", "hosp", "hospitals", "clinic", "rehab", "rehabilitation", "memorial", "infirmary", "healthcare", "sinai",
     ];
 
     /// <summary>Words in the name list that are never names in a clinical note (stop words, units, shorthand).</summary>
@@ -104,7 +105,8 @@ internal static class ClinicalVocabulary
     {
         "the", "and", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as", "is", "was", "be", "are", "it", "an", "or",
         "no", "not", "yes", "he", "she", "his", "her", "him", "has", "had", "have", "but", "if", "so", "up", "out", "off", "per",
-        "am", "pm", "pt", "md", "rn", "am.", "x", "s/p",
+        "am", "pm", "pt", "md", "rn", "am.", "x", "s/p", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+        "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "today", "tonight", "tomorrow",
     };
 
     /// <summary>Vocabulary entries that are given names or surnames far more often than words in a clinical note.</summary>

@@ -14,6 +14,7 @@ internal sealed class ContextWords
         Institutions = new WordSet(ClinicalVocabulary.InstitutionWords);
         Stop = new WordSet(ClinicalVocabulary.NeverNames.Concat(ClinicalVocabulary.GenericModifiers));
         Clinical = new WordSet(ClinicalVocabulary.Terms);
+        Credentials = new WordSet(ClinicalVocabulary.Credentials);
         _eponymsByFirstWord = ClinicalVocabulary.EponymPhrases
             .GroupBy(p => FirstWord(p), StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.Length).ToArray(), StringComparer.OrdinalIgnoreCase);
@@ -31,6 +32,8 @@ internal sealed class ContextWords
     public WordSet Stop { get; }
 
     public WordSet Clinical { get; }
+
+    public WordSet Credentials { get; }
 
     public IReadOnlyList<string> EponymsStartingWith(ReadOnlySpan<char> word) =>
         _eponymLookup.TryGetValue(word, out var phrases) ? phrases : [];

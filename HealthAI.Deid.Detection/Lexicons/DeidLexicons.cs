@@ -38,9 +38,8 @@ public sealed partial class DeidLexicons
         folder ??= Path.Combine(AppContext.BaseDirectory, DefaultFolderName);
         var names = ReadLines(Path.Combine(folder, "names.txt"))
             .Where(n => n.Length > 1 && !ClinicalVocabulary.NeverNames.Contains(n));
-        var vocabulary = ReadLines(Path.Combine(folder, "common-vocab.txt"))
-            .Where(w => w.Length > 1 && !w.StartsWith("##", StringComparison.Ordinal) && !w.StartsWith('[') && w.All(char.IsLetter))
-            .Where(w => !ClinicalVocabulary.CommonNamesNotWords.Contains(w));
+        var vocabulary = ReadLines(Path.Combine(folder, "english-words.txt"))
+            .Where(w => w.Length > 1 && !ClinicalVocabulary.CommonNamesNotWords.Contains(w));
         var common = vocabulary.Concat(ClinicalVocabulary.Terms);
 
         var cityScript = File.ReadAllText(RequireFile(Path.Combine(folder, "us-cities.js")));

@@ -96,11 +96,31 @@ internal static class PatternRecognizer
 
     private static bool IsLikelyNumericDate(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
     {
+        // Ventilator settings and scores: "PSV 10/5", "AC 700x12/10/40%", "3/10 pain".
+        var preceding = text[..start].TrimEnd();
+        var following = text[(start + match.Length)..].TrimStart();
+        if (following.StartsWith('%') || StartsWithWord(following, "peep") || StartsWithWord(following, "pain")
+            || (start > 0 && (text[start - 1] is 'x' or 'X'))
+            || EndsWithWord(preceding, "psv") || EndsWithWord(preceding, "ps") || EndsWithWord(preceding, "peep")
+            || EndsWithWord(preceding, "cpap") || EndsWithWord(preceding, "simv") || EndsWithWord(preceding, "vent")
+            || EndsWithWord(preceding, "ac") || EndsWithWord(preceding, "flowby") || EndsWithWord(preceding, "pain"))
+        {
+            return false;
+        }
+
         // Fractions and scores written like dates: "4/5 strength", "3/3 orientation", "1/2 NS". A short m/d with single digits
         // next to such words is not a date; everything else is (recall first).
         if (match.Length > 3 || match.IndexOf('/') < 0)
         {
             return true;
+        }
+
+        // 1/2, 1/3, 2/3, 3/4 ...: written fractions ("rales 1/3 up") far more often than early-January dates.
+        var numerator = match[0] - '0';
+        var denominator = match[^1] - '0';
+        if (match.Length == 3 && numerator < denominator && denominator <= 4)
+        {
+            return false;
         }
 
         var before = text[..start].TrimEnd();

@@ -11,6 +11,9 @@ namespace HealthAI.Deid.Detection.Recognizers;
 internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords context)
 {
     private const int MaxInstitutionWords = 3;
+    private static readonly SearchValues<char> SentenceBreaks = SearchValues.Create(".:;!?\n\r");
+    private static readonly SearchValues<char> AsciiLetters =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
     public void Recognize(ReadOnlySpan<char> text, List<PhiSpan> results)
     {
@@ -101,6 +104,11 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
                 flags |= TokenFlags.Institution;
             }
 
+            if (context.Credentials.Contains(word))
+            {
+                flags |= TokenFlags.Credential;
+            }
+
             if (context.Stop.Contains(word) || context.Clinical.Contains(word))
             {
                 flags |= TokenFlags.Stop;
@@ -127,11 +135,16 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
             var afterRelation = (previous & TokenFlags.Relation) != 0;
             var afterPlaceCue = (previous & TokenFlags.PlaceCue) != 0;
 
-            if (afterTitle && !isStop && (isName || !isCommon) && (length > 1 || char.IsUpper(text[token.Start])))
+            var titleCase = IsTitleCase(text, token);
+            // Mid-sentence (no full stop, colon or line break since a lower-case word): capitals carry meaning there.
+            var lowercaseBefore = i > 0 && char.IsLower(text[tokens[i - 1].Start])
+                && !text[tokens[i - 1].End..token.Start].ContainsAny(SentenceBreaks);
+            if (afterTitle && (flags & TokenFlags.Title) == 0 && !context.Stop.Contains(text[token.Start..token.End])
+                && (isName || !isCommon || isStop) && (length > 1 || char.IsUpper(text[token.Start])))
             {
                 Mark(ref token, PhiType.Name, "name-after-title");
             }
-            else if (isName && !isCommon && !isStop && length > 1)
+            else if (isName && !isCommon && !isStop && length > 2)
             {
                 Mark(ref token, afterPlaceCue && IsPlaceCueForName(text, tokens[i - 1]) ? PhiType.Location : PhiType.Name, "name-lexicon");
             }
@@ -139,16 +152,36 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
             {
                 Mark(ref token, PhiType.Name, isName ? "ambiguous-name-after-relation" : "unknown-word-after-relation");
             }
-            else if ((flags & TokenFlags.Place) != 0 && !isStop && (!isCommon || afterPlaceCue) && length > 1)
+            else if ((flags & TokenFlags.Place) != 0 && !isStop && (!isCommon || (afterPlaceCue && titleCase)) && length > 2)
             {
                 Mark(ref token, PhiType.Location, isCommon ? "place-after-cue" : "place-lexicon");
             }
-            else if (afterPlaceCue && unknown && length > 1)
+            else if (afterPlaceCue && titleCase && lowercaseBefore && !isStop && (flags & TokenFlags.Title) == 0)
             {
-                Mark(ref token, PhiType.Location, "unknown-word-after-place-cue");
+                Mark(ref token, PhiType.Location, "capitalized-word-after-place-cue");
+            }
+            else if (afterPlaceCue && unknown && IsHospitalAcronym(text[token.Start..token.End]))
+            {
+                Mark(ref token, PhiType.Location, "hospital-acronym-after-place-cue");
+            }
+            else if (isName && titleCase && lowercaseBefore && !isStop && length > 2)
+            {
+                Mark(ref token, PhiType.Name, "capitalized-name-in-lowercase-text");
             }
 
-            if ((flags & TokenFlags.Institution) != 0)
+            if (IsSaint(text, token) && i + 1 < tokens.Length && IsJoined(text, token, tokens[i + 1], allowComma: false)
+                && (tokens[i + 1].Flags & TokenFlags.Stop) == 0)
+            {
+                Mark(ref token, PhiType.Location, "saint-place");
+                Mark(ref tokens[i + 1], PhiType.Location, "saint-place");
+            }
+
+            if ((flags & TokenFlags.Credential) != 0 && i > 0)
+            {
+                MarkNameBeforeCredential(text, tokens, i);
+            }
+
+            if ((flags & TokenFlags.Institution) != 0 && i > 0)
             {
                 MarkInstitution(text, tokens, i);
             }
@@ -165,16 +198,20 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
                     continue;
                 }
 
-                var nameLike = (token.Flags & TokenFlags.Name) != 0 || (token.End - token.Start == 1 && char.IsUpper(text[token.Start]));
-                if (!nameLike)
+                var isName = (token.Flags & TokenFlags.Name) != 0;
+                var isInitial = token.End - token.Start == 1 && char.IsUpper(text[token.Start]);
+                var uncommon = (token.Flags & TokenFlags.Common) == 0 || IsTitleCase(text, token);
+                if (!isName && !isInitial)
                 {
                     continue;
                 }
 
+                // A name before a detected name may be an ordinary word too ("MARY SOUZA"); after one, it must not be
+                // ("Dr Vasquez team" keeps "team").
                 var left = i > 0 && tokens[i - 1].ResultType == PhiType.Name && tokens[i - 1].Result is not null
-                    && IsJoined(text, tokens[i - 1], token, allowComma: true);
+                    && (uncommon || isInitial) && IsJoined(text, tokens[i - 1], token, allowComma: true);
                 var right = i + 1 < tokens.Length && tokens[i + 1].ResultType == PhiType.Name && tokens[i + 1].Result is not null
-                    && IsJoined(text, token, tokens[i + 1], allowComma: true);
+                    && (uncommon || isInitial) && IsJoined(text, token, tokens[i + 1], allowComma: true);
                 if (left || right)
                 {
                     Mark(ref token, PhiType.Name, "name-adjacent");
@@ -193,7 +230,10 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
         for (var j = institutionIndex - 1; j >= 0 && institutionIndex - j <= MaxInstitutionWords; j--)
         {
             var flags = tokens[j].Flags;
-            if ((flags & (TokenFlags.Stop | TokenFlags.Title | TokenFlags.Relation)) != 0 || !IsJoined(text, tokens[j], tokens[j + 1], allowComma: false))
+            var properWord = (flags & TokenFlags.Common) == 0 || (flags & (TokenFlags.Name | TokenFlags.Place)) != 0
+                || (char.IsUpper(text[tokens[j].Start]) && !char.IsUpper(text[tokens[j].End - 1]));
+            if ((flags & (TokenFlags.Stop | TokenFlags.Title | TokenFlags.Relation | TokenFlags.PlaceCue)) != 0 || !properWord
+                || !IsJoined(text, tokens[j], tokens[j + 1], allowComma: false))
             {
                 break;
             }
@@ -212,6 +252,41 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
             Mark(ref tokens[institutionIndex], PhiType.Location, "institution-name");
         }
     }
+
+    private static void MarkNameBeforeCredential(ReadOnlySpan<char> text, Span<Token> tokens, int credentialIndex)
+    {
+        // "Nancy Jones, RN", "Q. LANDER RRT", "WARREN KAVALIUNAS NP": up to three name-like words before a credential.
+        for (var j = credentialIndex - 1; j >= 0 && credentialIndex - j <= 3; j--)
+        {
+            var flags = tokens[j].Flags;
+            var initial = tokens[j].End - tokens[j].Start == 1;
+            var nameLike = initial || (flags & TokenFlags.Name) != 0 || (flags & TokenFlags.Common) == 0 || IsTitleCase(text, tokens[j]);
+            if (!nameLike || (flags & (TokenFlags.Stop | TokenFlags.Credential)) != 0 || !IsJoined(text, tokens[j], tokens[j + 1], allowComma: true)
+                || ((flags & TokenFlags.Common) != 0 && (flags & TokenFlags.Name) == 0))
+            {
+                return;
+            }
+
+            Mark(ref tokens[j], PhiType.Name, "name-before-credential");
+        }
+    }
+
+    private static bool IsTitleCase(ReadOnlySpan<char> text, Token token) =>
+        char.IsUpper(text[token.Start]) && token.End - token.Start > 1 && char.IsLower(text[token.End - 1]);
+
+    private static bool IsSaint(ReadOnlySpan<char> text, Token token)
+    {
+        var word = text[token.Start..token.End];
+        return word.Equals("saint", StringComparison.OrdinalIgnoreCase)
+            || (word.Equals("st", StringComparison.OrdinalIgnoreCase) && token.End < text.Length && text[token.End] == '.');
+    }
+
+    private static bool IsHospitalAcronym(ReadOnlySpan<char> word) =>
+        // "GH", "UMMC", "JHH", "BMC": short acronyms ending the way hospital abbreviations do.
+        word.Length is >= 2 and <= 5 && !word.ContainsAnyExcept(AsciiLetters)
+        && (word.EndsWith("h", StringComparison.OrdinalIgnoreCase) || word.EndsWith("mc", StringComparison.OrdinalIgnoreCase)
+            || word.EndsWith("hc", StringComparison.OrdinalIgnoreCase))
+        && !word.Equals("ch", StringComparison.OrdinalIgnoreCase);
 
     private void RemoveEponyms(ReadOnlySpan<char> text, Span<Token> tokens)
     {
@@ -296,5 +371,6 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
         PlaceCue = 32,
         Institution = 64,
         Stop = 128,
+        Credential = 256,
     }
 }
