@@ -29,7 +29,7 @@ internal static partial class PatternRules
     public static partial Regex Ssn();
 
     // Fax numbers: a phone shape after a fax cue.
-    [GeneratedRegex(@"(?<=\bfax(?:\s*(?:number|no\.?|#|:))*\s*[:#]?\s*)(?:\+?1[-. ]?)?\(?\d{3}\)?[-. ]?\d{3}[-. ]?\d{4}\b", Options)]
+    [GeneratedRegex(@"(?<=\bfax(?:\s*(?:number|no\.?|#|:)|\s+[a-z]+){0,3}\s*[:#]?\s*)(?:\+?1[-. ]?)?\(?\d{3}\)?[-. ]?\d{3}[-. ]?\d{4}\b", Options)]
     public static partial Regex Fax();
 
     // North American phone numbers, with or without area code parentheses, including "(240444-1243)" and "301 944-5032".

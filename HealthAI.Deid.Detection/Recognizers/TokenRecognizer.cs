@@ -148,7 +148,7 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
             {
                 Mark(ref token, afterPlaceCue && IsPlaceCueForName(text, tokens[i - 1]) ? PhiType.Location : PhiType.Name, "name-lexicon");
             }
-            else if (afterRelation && !isStop && (isName || unknown) && length > 1)
+            else if (afterRelation && (isName || unknown || (isStop && titleCase && !context.Stop.Contains(text[token.Start..token.End]))) && length > 1)
             {
                 Mark(ref token, PhiType.Name, isName ? "ambiguous-name-after-relation" : "unknown-word-after-relation");
             }
@@ -193,7 +193,7 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
             for (var i = 0; i < tokens.Length; i++)
             {
                 ref var token = ref tokens[i];
-                if (token.Result is not null || (token.Flags & TokenFlags.Stop) != 0)
+                if (token.Result is not null || ((token.Flags & TokenFlags.Stop) != 0 && (!IsTitleCase(text, token) || context.Stop.Contains(text[token.Start..token.End]))))
                 {
                     continue;
                 }
@@ -201,17 +201,22 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
                 var isName = (token.Flags & TokenFlags.Name) != 0;
                 var isInitial = token.End - token.Start == 1 && char.IsUpper(text[token.Start]);
                 var uncommon = (token.Flags & TokenFlags.Common) == 0 || IsTitleCase(text, token);
-                if (!isName && !isInitial)
+                var unknownWord = ((token.Flags & (TokenFlags.Common | TokenFlags.Stop)) == 0 || (token.Flags & TokenFlags.Stop) != 0)
+                    && token.End - token.Start > 2;
+                if (!isName && !isInitial && !unknownWord)
                 {
                     continue;
                 }
 
                 // A name before a detected name may be an ordinary word too ("MARY SOUZA"); after one, it must not be
                 // ("Dr Vasquez team" keeps "team").
+                // An unknown word after a name is a surname more often than not ("Alice Kovacek"); before one it is not.
                 var left = i > 0 && tokens[i - 1].ResultType == PhiType.Name && tokens[i - 1].Result is not null
                     && (uncommon || isInitial) && IsJoined(text, tokens[i - 1], token, allowComma: true);
-                var right = i + 1 < tokens.Length && tokens[i + 1].ResultType == PhiType.Name && tokens[i + 1].Result is not null
-                    && (uncommon || isInitial) && IsJoined(text, token, tokens[i + 1], allowComma: true);
+                var right = !unknownWord || isName
+                    ? i + 1 < tokens.Length && tokens[i + 1].ResultType == PhiType.Name && tokens[i + 1].Result is not null
+                        && (uncommon || isInitial) && IsJoined(text, token, tokens[i + 1], allowComma: true)
+                    : false;
                 if (left || right)
                 {
                     Mark(ref token, PhiType.Name, "name-adjacent");
@@ -299,7 +304,7 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
             }
 
             var rest = text[token.Start..];
-            foreach (var phrase in context.EponymsStartingWith(text[token.Start..token.End]))
+            foreach (var phrase in context.EponymsStartingWith(WithoutPossessive(text[token.Start..token.End])))
             {
                 if (rest.StartsWith(phrase, StringComparison.OrdinalIgnoreCase)
                     && (rest.Length == phrase.Length || !char.IsLetter(rest[phrase.Length])))
