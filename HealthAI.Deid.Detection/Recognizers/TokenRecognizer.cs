@@ -8,8 +8,38 @@ namespace HealthAI.Deid.Detection.Recognizers;
 /// ordinary word needs a context word), context rules (titles, relations, place cues, institution words) and the eponym
 /// allow-list. Tokens live in a pooled array; the text is never copied.
 /// </summary>
-internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords context)
+internal sealed class TokenRecognizer
 {
+    private readonly ContextWords _context;
+    private readonly Dictionary<string, TokenFlags>.AlternateLookup<ReadOnlySpan<char>> _flags;
+
+    public TokenRecognizer(DeidLexicons lexicons, ContextWords context)
+    {
+        _context = context;
+
+        // One look-up per token: every list folds into a single case-insensitive table of flags.
+        var table = new Dictionary<string, TokenFlags>(StringComparer.OrdinalIgnoreCase);
+        void Add(IEnumerable<string> words, TokenFlags flag)
+        {
+            foreach (var word in words)
+            {
+                table[word] = table.GetValueOrDefault(word) | flag;
+            }
+        }
+
+        Add(lexicons.Names.Words, TokenFlags.Name);
+        Add(lexicons.CommonWords.Words, TokenFlags.Common);
+        Add(lexicons.Places.Words, TokenFlags.Place);
+        Add(context.Titles.Words, TokenFlags.Title);
+        Add(context.Relations.Words, TokenFlags.Relation);
+        Add(context.PlaceCues.Words, TokenFlags.PlaceCue);
+        Add(context.Institutions.Words, TokenFlags.Institution);
+        Add(context.Credentials.Words, TokenFlags.Credential);
+        Add(context.Stop.Words, TokenFlags.Stop | TokenFlags.StopWord | TokenFlags.Common);
+        Add(context.Clinical.Words, TokenFlags.Stop);
+        _flags = table.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
     private const int MaxInstitutionWords = 3;
     private static readonly SearchValues<char> SentenceBreaks = SearchValues.Create(".:;!?\n\r");
     private static readonly SearchValues<char> AsciiLetters =
@@ -67,51 +97,12 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
         for (var i = 0; i < tokens.Length; i++)
         {
             ref var token = ref tokens[i];
-            var word = WithoutPossessive(text[token.Start..token.End]);
-            var flags = TokenFlags.None;
-            if (lexicons.Names.Contains(word))
+            var word = text[token.Start..token.End];
+            var flags = _flags.TryGetValue(word, out var found) ? found : TokenFlags.None;
+            var bare = WithoutPossessive(word);
+            if (bare.Length != word.Length && _flags.TryGetValue(bare, out var possessive))
             {
-                flags |= TokenFlags.Name;
-            }
-
-            if (lexicons.CommonWords.Contains(word) || context.Stop.Contains(word))
-            {
-                flags |= TokenFlags.Common;
-            }
-
-            if (lexicons.Places.Contains(word))
-            {
-                flags |= TokenFlags.Place;
-            }
-
-            if (context.Titles.Contains(word))
-            {
-                flags |= TokenFlags.Title;
-            }
-
-            if (context.Relations.Contains(word))
-            {
-                flags |= TokenFlags.Relation;
-            }
-
-            if (context.PlaceCues.Contains(word))
-            {
-                flags |= TokenFlags.PlaceCue;
-            }
-
-            if (context.Institutions.Contains(word))
-            {
-                flags |= TokenFlags.Institution;
-            }
-
-            if (context.Credentials.Contains(word))
-            {
-                flags |= TokenFlags.Credential;
-            }
-
-            if (context.Stop.Contains(word) || context.Clinical.Contains(word))
-            {
-                flags |= TokenFlags.Stop;
+                flags |= possessive;
             }
 
             token.Flags = flags;
@@ -139,7 +130,7 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
             // Mid-sentence (no full stop, colon or line break since a lower-case word): capitals carry meaning there.
             var lowercaseBefore = i > 0 && char.IsLower(text[tokens[i - 1].Start])
                 && !text[tokens[i - 1].End..token.Start].ContainsAny(SentenceBreaks);
-            if (afterTitle && (flags & TokenFlags.Title) == 0 && !context.Stop.Contains(text[token.Start..token.End])
+            if (afterTitle && (flags & TokenFlags.Title) == 0 && (flags & TokenFlags.StopWord) == 0
                 && (isName || !isCommon || isStop) && (length > 1 || char.IsUpper(text[token.Start])))
             {
                 Mark(ref token, PhiType.Name, "name-after-title");
@@ -148,7 +139,7 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
             {
                 Mark(ref token, afterPlaceCue && IsPlaceCueForName(text, tokens[i - 1]) ? PhiType.Location : PhiType.Name, "name-lexicon");
             }
-            else if (afterRelation && (isName || unknown || (isStop && titleCase && !context.Stop.Contains(text[token.Start..token.End]))) && length > 1)
+            else if (afterRelation && (isName || unknown || (isStop && titleCase && (flags & TokenFlags.StopWord) == 0)) && length > 1)
             {
                 Mark(ref token, PhiType.Name, isName ? "ambiguous-name-after-relation" : "unknown-word-after-relation");
             }
@@ -193,7 +184,7 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
             for (var i = 0; i < tokens.Length; i++)
             {
                 ref var token = ref tokens[i];
-                if (token.Result is not null || ((token.Flags & TokenFlags.Stop) != 0 && (!IsTitleCase(text, token) || context.Stop.Contains(text[token.Start..token.End]))))
+                if (token.Result is not null || ((token.Flags & TokenFlags.Stop) != 0 && (!IsTitleCase(text, token) || (token.Flags & TokenFlags.StopWord) != 0)))
                 {
                     continue;
                 }
@@ -304,7 +295,7 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
             }
 
             var rest = text[token.Start..];
-            foreach (var phrase in context.EponymsStartingWith(WithoutPossessive(text[token.Start..token.End])))
+            foreach (var phrase in _context.EponymsStartingWith(WithoutPossessive(text[token.Start..token.End])))
             {
                 if (rest.StartsWith(phrase, StringComparison.OrdinalIgnoreCase)
                     && (rest.Length == phrase.Length || !char.IsLetter(rest[phrase.Length])))
@@ -377,5 +368,6 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
         Institution = 64,
         Stop = 128,
         Credential = 256,
+        StopWord = 512,
     }
 }
