@@ -19,9 +19,10 @@ public static class GatewayAuthenticationExtensions
             .BindConfiguration(BearerTokenOptions.SectionName)
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<BearerTokenOptions>, BearerTokenOptionsValidator>();
-        builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerConfigurator>();
-
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // After AddJwtBearer: ASP.NET Core's own reader of this section replaces TokenValidationParameters wholesale, so ours
+        // must run last to keep the algorithm allow-list, required expiry and claim mapping.
+        builder.Services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerConfigurator>();
 
         var authorization = builder.Configuration.GetSection(GatewayAuthorizationOptions.SectionName).Get<GatewayAuthorizationOptions>()
             ?? new GatewayAuthorizationOptions();
