@@ -1,4 +1,8 @@
+using HealthAI.Gateway.Limits;
+using HealthAI.Gateway.OpenApi;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 
 namespace Microsoft.Extensions.Hosting;
@@ -28,6 +32,7 @@ public static class GatewayOpenApiExtensions
                 };
                 return Task.CompletedTask;
             });
+            options.AddOperationTransformer(DescribeRequestBodyAsync);
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
@@ -63,5 +68,37 @@ public static class GatewayOpenApiExtensions
             });
         });
         return builder;
+    }
+
+    private static async Task DescribeRequestBodyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        var body = metadata.OfType<RequestBodyMetadata>().FirstOrDefault();
+        var route = metadata.OfType<GatewayRouteMetadata>().FirstOrDefault();
+        if (body is null || route is null)
+        {
+            return;
+        }
+
+        var routes = context.ApplicationServices.GetRequiredService<IOptions<GatewayRoutesOptions>>().Value.Routes;
+        if (!routes.TryGetValue(route.RouteId, out var limits) || limits.ContentTypes.Count == 0)
+        {
+            return;
+        }
+
+        var schema = await context.GetOrCreateSchemaAsync(body.BodyType, cancellationToken: cancellationToken);
+        var content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal);
+        foreach (var mediaType in limits.ContentTypes)
+        {
+            // A text/plain body is the note itself.
+            content[mediaType] = new OpenApiMediaType { Schema = mediaType.StartsWith("text/", StringComparison.Ordinal) ? new OpenApiSchema { Type = JsonSchemaType.String } : schema };
+        }
+
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Description = $"At most {limits.MaxRequestBodyBytes} bytes.",
+            Content = content,
+        };
     }
 }

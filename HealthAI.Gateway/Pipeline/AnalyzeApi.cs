@@ -2,6 +2,7 @@ using HealthAI.Gateway.Audit;
 using HealthAI.Gateway.Authentication;
 using HealthAI.Gateway.Limits;
 using HealthAI.Gateway.Logging;
+using HealthAI.Gateway.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -34,13 +35,13 @@ public static class AnalyzeApi
         notes.MapPost("/analyze", AnalyzeAsync)
             .WithName("AnalyzeNote")
             .WithSummary("De-identify one note, classify it, and return label, scores and the de-identified text.")
-            .Accepts<AnalyzeRequest>("application/json", "text/plain")
+            .WithRequestBody<AnalyzeRequest>()
             .WithMetadata(new GatewayRouteMetadata(AnalyzeRouteId));
 
         notes.MapPost("/analyze-batch", AnalyzeBatchAsync)
             .WithName("AnalyzeNotes")
             .WithSummary("Analyze up to 64 notes; results keep request order and carry per-note errors.")
-            .Accepts<AnalyzeBatchRequest>("application/json")
+            .WithRequestBody<AnalyzeBatchRequest>()
             .WithMetadata(new GatewayRouteMetadata(AnalyzeBatchRouteId));
 
         return notes;
