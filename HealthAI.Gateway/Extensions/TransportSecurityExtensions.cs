@@ -46,7 +46,13 @@ public static class TransportSecurityExtensions
     /// <summary>Forwarded headers first (so every later step sees the client's address and scheme), then HSTS outside Development.</summary>
     public static WebApplication UseGatewayTransportSecurity(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        // With both lists empty the middleware believes every sender, so with no proxy configured it must not run at all.
+        var transport = app.Services.GetRequiredService<IOptions<TransportSecurityOptions>>().Value;
+        if (transport.KnownProxies.Count > 0 || transport.KnownNetworks.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();

@@ -29,6 +29,8 @@ public sealed class GatewayApp(IDictionary<string, string?> settings) : WebAppli
         settings["Gateway:Analyze:MaxBatchConcurrency"] = "2";
         // One attempt per call and a breaker that will not trip during a test class: the tests count calls.
         settings["HttpClientDefaults:Resilience:MaxRetryAttempts"] = "0";
+        settings["HttpClientDefaults:Resilience:AttemptTimeout"] = "00:05:00";
+        settings["HttpClientDefaults:Resilience:TotalRequestTimeout"] = "00:05:00";
         settings["HttpClientDefaults:Resilience:CircuitMinimumThroughput"] = "1000";
         if (deid is not null)
         {
