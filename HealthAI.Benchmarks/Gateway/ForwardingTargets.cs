@@ -62,6 +62,15 @@ internal sealed class ForwardingTargets : IAsyncDisposable
             context.Response.ContentLength = answer.Length;
             await context.Response.Body.WriteAsync(answer, context.RequestAborted);
         });
+        // The tokenizer's classify, for the analyze pipeline benchmark: a fixed answer, so only the gateway's own work varies.
+        var classified = "{\"model\":{\"name\":\"distilbert-sst2\",\"version\":\"1\"},\"results\":[{\"label\":\"POSITIVE\",\"scores\":{\"NEGATIVE\":0.1,\"POSITIVE\":0.9}}]}"u8.ToArray();
+        _backend.MapPost("/v1/classify", async context =>
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = classified.Length;
+            await context.Response.Body.WriteAsync(classified, context.RequestAborted);
+        });
         await _backend.StartAsync();
         Backend = new Uri(_backend.Urls.First());
     }
@@ -113,6 +122,7 @@ internal sealed class ForwardingTargets : IAsyncDisposable
             ["Authentication__Schemes__Bearer__SigningKeys__0__Value"] = Convert.ToBase64String(Key),
             ["Authentication__Schemes__Bearer__SigningKeys__0__Id"] = "bench",
             ["services__deid__http__0"] = $"http://127.0.0.1:{Backend.Port}",
+            ["services__tokenizer__http__0"] = $"http://127.0.0.1:{Backend.Port}",
             ["Gateway__RateLimiting__TokenLimit"] = "1000000",
             ["Gateway__RateLimiting__TokensPerPeriod"] = "1000000",
             ["Gateway__Audit__FilePath"] = Path.Combine(_workDir, "audit.jsonl"),
@@ -225,7 +235,7 @@ internal sealed class ForwardingTargets : IAsyncDisposable
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var header = Encode("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"bench\"}"u8);
         var payload = Encode(Encoding.UTF8.GetBytes(
-            $"{{\"iss\":\"{Issuer}\",\"aud\":\"{Audience}\",\"sub\":\"bench-client\",\"scp\":\"notes.deidentify\",\"nbf\":{now - 60},\"exp\":{now + 7200}}}"));
+            $"{{\"iss\":\"{Issuer}\",\"aud\":\"{Audience}\",\"sub\":\"bench-client\",\"scp\":\"notes.deidentify notes.analyze\",\"nbf\":{now - 60},\"exp\":{now + 7200}}}"));
         var signature = Encode(HMACSHA256.HashData(Key, Encoding.ASCII.GetBytes($"{header}.{payload}")));
         return $"{header}.{payload}.{signature}";
     }
