@@ -16,6 +16,7 @@ namespace HealthAI.AppHost.Orchestration;
 /// </summary>
 public sealed class LocalRun(DistributedApplicationModel model, AppHostEnvironment environment, CommandLine command)
 {
+    private static readonly TimeSpan PrerequisiteTimeout = TimeSpan.FromMinutes(10);
     private static readonly string[] ContainerEngines = ["docker", "podman"];
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -34,9 +35,9 @@ public sealed class LocalRun(DistributedApplicationModel model, AppHostEnvironme
         var specs = model.StartOrder().Select(r => CreateSpec(r, ports, parameters)).ToArray();
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await using var supervisor = new ProcessSupervisor(specs, new SupervisorOptions(), logger, new ConsoleResourceOutput(), TimeProvider.System);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
-        await using var supervisor = new ProcessSupervisor(specs, new SupervisorOptions(), logger, new ConsoleResourceOutput(), TimeProvider.System);
         try
         {
             await supervisor.StartAsync(stop.Token);
@@ -53,9 +54,9 @@ public sealed class LocalRun(DistributedApplicationModel model, AppHostEnvironme
                 """);
             await Task.Delay(Timeout.Infinite, stop.Token);
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            // Ctrl+C or SIGTERM.
+            // Ctrl+C or SIGTERM, possibly while resources were still starting.
         }
         finally
         {
@@ -67,7 +68,9 @@ public sealed class LocalRun(DistributedApplicationModel model, AppHostEnvironme
 
         void Cancel(PosixSignalContext context)
         {
+            // A terminal's Ctrl+C reaches the children too: tell the supervisor first, so their exits are not restarted as crashes.
             context.Cancel = true;
+            supervisor.BeginStop();
             stop.Cancel();
         }
     }
@@ -134,7 +137,19 @@ public sealed class LocalRun(DistributedApplicationModel model, AppHostEnvironme
                 }
 
                 using var process = Process.Start(startInfo)!;
-                await process.WaitForExitAsync(cancellationToken);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(PrerequisiteTimeout);
+                try
+                {
+                    await process.WaitForExitAsync(timeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    process.Kill(entireProcessTree: true);
+                    throw new InvalidOperationException(
+                        $"Generating the {prerequisite.Description} did not finish within {PrerequisiteTimeout.TotalMinutes} minutes; it was stopped.");
+                }
+
                 if (process.ExitCode != 0 || !File.Exists(path))
                 {
                     throw new InvalidOperationException(

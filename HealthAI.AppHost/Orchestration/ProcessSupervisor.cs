@@ -68,6 +68,15 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         }
     }
 
+    /// <summary>Marks the supervisor as stopping (from a signal handler): exits from now on are not crashes to restart.</summary>
+    public void BeginStop()
+    {
+        if (Volatile.Read(ref _stopped) == 0)
+        {
+            _stopping.Cancel();
+        }
+    }
+
     public async Task StopAsync()
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1)

@@ -6,7 +6,8 @@ using System.Text;
 
 // Behaviour comes from the environment the supervisor gives it (FAKE_* set by the tests):
 //   FAKE_READY_AFTER_MS   /health answers 503 until then
-//   FAKE_CRASH_STARTS     the first N starts (counted in FAKE_STATE_DIR) exit with code 3 after FAKE_CRASH_AFTER_MS
+//   FAKE_CRASH_STARTS     the first N starts (counted in FAKE_STATE_DIR) exit with code 3, FAKE_CRASH_AFTER_MS after they first
+//                         answered /health healthily (or after start when FAKE_CRASH_BEFORE_HEALTHY is set)
 //   FAKE_IGNORE_SIGTERM   keep running on SIGTERM (the supervisor must kill it)
 //   FAKE_STATE_DIR        appends "<name> <pid> deps-healthy=<bool>" to starts.log; each dependency URL is checked first
 var name = Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? "fake";
@@ -48,9 +49,20 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     }
 });
 
-if (starts <= Int("FAKE_CRASH_STARTS"))
+var crashes = starts <= Int("FAKE_CRASH_STARTS");
+var crashScheduled = false;
+void ScheduleCrash()
 {
-    _ = Task.Delay(Int("FAKE_CRASH_AFTER_MS")).ContinueWith(_ => Environment.Exit(3), TaskScheduler.Default);
+    if (crashes && !crashScheduled)
+    {
+        crashScheduled = true;
+        _ = Task.Delay(Int("FAKE_CRASH_AFTER_MS")).ContinueWith(_ => Environment.Exit(3), TaskScheduler.Default);
+    }
+}
+
+if (Environment.GetEnvironmentVariable("FAKE_CRASH_BEFORE_HEALTHY") is not null)
+{
+    ScheduleCrash();
 }
 
 Console.WriteLine($"{name} listening on {url}");
@@ -69,6 +81,10 @@ try
         var body = ready ? "Healthy" : "Unhealthy";
         var response = $"HTTP/1.1 {(ready ? "200 OK" : "503 Service Unavailable")}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";
         await socket.SendAsync(Encoding.ASCII.GetBytes(response), stop.Token);
+        if (ready)
+        {
+            ScheduleCrash();
+        }
     }
 }
 catch (OperationCanceledException)

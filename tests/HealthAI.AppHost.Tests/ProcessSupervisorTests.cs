@@ -82,7 +82,7 @@ public sealed class ProcessSupervisorTests : IDisposable
     [Fact]
     public async Task A_resource_that_never_becomes_healthy_fails_the_start_naming_it()
     {
-        var broken = Spec("broken", [], ("FAKE_CRASH_STARTS", "99"), ("FAKE_CRASH_AFTER_MS", "0"), ("FAKE_READY_AFTER_MS", "600000"));
+        var broken = Spec("broken", [], ("FAKE_CRASH_STARTS", "99"), ("FAKE_CRASH_BEFORE_HEALTHY", "1"), ("FAKE_CRASH_AFTER_MS", "0"), ("FAKE_READY_AFTER_MS", "600000"));
         var dependent = Spec("dependent", [broken]);
         await using var supervisor = Create(broken, dependent);
 
