@@ -157,6 +157,10 @@ public sealed class KubernetesPublishingTests
         Assert.Single(gatewayRules);
         Assert.False(((YamlMappingNode)gatewayRules[0]).Children.ContainsKey("from"), "gateway must accept any source");
 
+        var ingresses = Files(KubernetesTooling.K8sDirectory).Where(f => f.Value.Contains("kind: Ingress\n", StringComparison.Ordinal)).Select(f => f.Key);
+        Assert.Equal(["gateway/ingress.yaml"], ingresses);
+        Assert.Equal("ClusterIP", Scalar(Load("gateway/service.yaml"), "spec", "type"));
+
         Assert.Equal(["gateway"], Callers("deid"));
         Assert.Equal(["gateway"], Callers("tokenizer"));
         Assert.Equal(["gateway", "tokenizer"], Callers("triton"));

@@ -78,6 +78,11 @@ public static class KubernetesPublisher
             Add($"{name}/pdb.yaml", Object("policy/v1", "PodDisruptionBudget", name,
                 ("spec", Map(("minAvailable", 1), ("selector", Map(("matchLabels", Selector(name))))))));
             Add($"{name}/network-policy.yaml", workload.NetworkPolicy());
+            if (resource.Endpoints.FirstOrDefault(e => e.IsExternal) is { } external)
+            {
+                Add($"{name}/ingress.yaml", Ingress(name, external));
+            }
+
             if (resource.AnnotationsOf<ScalingAnnotation>().FirstOrDefault() is { } scaling)
             {
                 Add($"{name}/hpa.yaml", CpuAutoscaler(name, scaling));
@@ -96,6 +101,16 @@ public static class KubernetesPublisher
             ("resources", resources)))));
         return files;
     }
+
+    /// <summary>The way in from outside the cluster; TLS terminates at the ingress controller (add `tls` with the site's certificate).</summary>
+    private static OrderedDictionary<string, object?> Ingress(string name, EndpointAnnotation endpoint) =>
+        Object("networking.k8s.io/v1", "Ingress", name, ("spec", Map(("rules", new[]
+        {
+            Map(("http", Map(("paths", new[]
+            {
+                Map(("path", "/"), ("pathType", "Prefix"), ("backend", Map(("service", Map(("name", name), ("port", Map(("name", endpoint.Name)))))))),
+            })))),
+        }))));
 
     private static OrderedDictionary<string, object?> CpuAutoscaler(string name, ScalingAnnotation scaling) =>
         Object("autoscaling/v2", "HorizontalPodAutoscaler", name, ("spec", Map(
