@@ -101,11 +101,34 @@ public sealed class LocalRun(DistributedApplicationModel model, AppHostEnvironme
         {
             foreach (var endpoint in resource.Endpoints)
             {
-                ports[(resource.Name, endpoint.Name)] = !command.DynamicPorts && (endpoint.Port ?? endpoint.TargetPort) is { } port ? port : FreePort();
+                if (!command.DynamicPorts && (endpoint.Port ?? endpoint.TargetPort) is { } port)
+                {
+                    EnsurePortIsFree(resource.Name, endpoint.Name, port);
+                    ports[(resource.Name, endpoint.Name)] = port;
+                }
+                else
+                {
+                    ports[(resource.Name, endpoint.Name)] = FreePort();
+                }
             }
         }
 
         return ports;
+    }
+
+    /// <summary>A taken port would surface later as a child that never becomes healthy: say so up front.</summary>
+    private static void EnsurePortIsFree(string resource, string endpoint, int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+        }
+        catch (SocketException)
+        {
+            throw new InvalidOperationException(
+                $"Port {port} ({resource} {endpoint}) is already in use on 127.0.0.1: stop what listens there, or run with --dynamic-ports.");
+        }
     }
 
     private static int FreePort()
