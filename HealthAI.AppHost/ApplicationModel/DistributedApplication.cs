@@ -68,9 +68,12 @@ public sealed record AppHostEnvironment(string RepositoryRoot, string Configurat
     {
         var metadata = typeof(AppHostEnvironment).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
             .Cast<System.Reflection.AssemblyMetadataAttribute>().ToDictionary(a => a.Key, a => a.Value ?? "");
-        var root = metadata.GetValueOrDefault("HealthAI.RepositoryRoot") is { Length: > 0 } baked && Directory.Exists(baked)
-            ? baked
-            : FindRepositoryRoot(Directory.GetCurrentDirectory());
+        // HEALTHAI_REPOSITORY_ROOT points the AppHost at another checkout (or a test's stand-in tree with the same layout).
+        var root = Environment.GetEnvironmentVariable("HEALTHAI_REPOSITORY_ROOT") is { Length: > 0 } overridden
+            ? overridden
+            : metadata.GetValueOrDefault("HealthAI.RepositoryRoot") is { Length: > 0 } baked && Directory.Exists(baked)
+                ? baked
+                : FindRepositoryRoot(Directory.GetCurrentDirectory());
         return new(Path.GetFullPath(root), metadata.GetValueOrDefault("HealthAI.Configuration") ?? "Debug",
             metadata.GetValueOrDefault("HealthAI.TargetFramework") ?? "net10.0");
     }

@@ -11,7 +11,11 @@ using System.Text;
 //   FAKE_IGNORE_SIGTERM   keep running on SIGTERM (the supervisor must kill it)
 //   FAKE_STATE_DIR        appends "<name> <pid> deps-healthy=<bool>" to starts.log; each dependency URL is checked first
 var name = Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? "fake";
-var url = new Uri(Environment.GetEnvironmentVariable("ASPNETCORE_URLS") ?? throw new InvalidOperationException("ASPNETCORE_URLS is not set"));
+// ASP.NET Core services get ASPNETCORE_URLS; the inference server stand-in gets tritonserver's --http-port.
+var httpPort = args.SkipWhile(a => a != "--http-port").Skip(1).FirstOrDefault();
+var url = new Uri(httpPort is not null
+    ? $"http://127.0.0.1:{httpPort}"
+    : Environment.GetEnvironmentVariable("ASPNETCORE_URLS") ?? throw new InvalidOperationException("ASPNETCORE_URLS is not set"));
 var stateDir = Environment.GetEnvironmentVariable("FAKE_STATE_DIR") ?? Path.GetTempPath();
 var readyAt = DateTime.UtcNow.AddMilliseconds(Int("FAKE_READY_AFTER_MS"));
 
@@ -20,7 +24,7 @@ var starts = File.Exists(startsFile) ? int.Parse(File.ReadAllText(startsFile), C
 File.WriteAllText(startsFile, starts.ToString(CultureInfo.InvariantCulture));
 
 var dependencies = Environment.GetEnvironmentVariables().Keys.Cast<string>()
-    .Where(k => k.StartsWith("services__", StringComparison.Ordinal)).Select(k => Environment.GetEnvironmentVariable(k)!).ToArray();
+    .Where(k => k.StartsWith("services__", StringComparison.Ordinal) && k.EndsWith("__http__0", StringComparison.Ordinal)).Select(k => Environment.GetEnvironmentVariable(k)!).ToArray();
 using (var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) })
 {
     var healthy = true;
