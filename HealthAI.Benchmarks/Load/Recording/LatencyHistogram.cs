@@ -90,6 +90,18 @@ public sealed class LatencyHistogram
         return MaxValue;
     }
 
+    /// <summary>How many recorded values are above <paramref name="value"/> (to bucket precision): e.g. requests over an SLO.</summary>
+    public long CountAbove(long value)
+    {
+        long count = 0;
+        for (var i = _counts.Length - 1; i >= 0 && HighestEquivalentValue(i) > value; i--)
+        {
+            count += Volatile.Read(ref _counts[i]);
+        }
+
+        return count;
+    }
+
     internal static int IndexOf(long value)
     {
         if (value < ExactLimit)

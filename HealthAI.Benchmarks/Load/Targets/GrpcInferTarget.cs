@@ -38,7 +38,7 @@ public sealed class GrpcInferTarget : ILoadTarget
         timeout.CancelAfter(_timeout);
         using var content = new ByteArrayContent(_messages[sequence % _messages.Length]);
         content.Headers.ContentType = GrpcType;
-        using var request = new HttpRequestMessage(HttpMethod.Post, GrpcMethods.ModelInfer) { Content = content };
+        using var request = new HttpRequestMessage(HttpMethod.Post, GrpcMethods.ModelInfer) { Content = content, Version = _client.DefaultRequestVersion, VersionPolicy = _client.DefaultVersionPolicy };
         request.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
         request.Headers.TryAddWithoutValidation(GrpcWire.TimeoutHeader, _grpcTimeout);
         try

@@ -44,7 +44,7 @@ public sealed class JsonPostTarget : ILoadTarget
         timeout.CancelAfter(_timeout);
         using var content = new ByteArrayContent(_bodies[sequence % _bodies.Length]);
         content.Headers.ContentType = JsonType;
-        using var request = new HttpRequestMessage(HttpMethod.Post, _path) { Content = content };
+        using var request = new HttpRequestMessage(HttpMethod.Post, _path) { Content = content, Version = _client.DefaultRequestVersion, VersionPolicy = _client.DefaultVersionPolicy };
         request.Headers.Authorization = _authorization;
         try
         {
