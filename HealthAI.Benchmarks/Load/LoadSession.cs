@@ -28,7 +28,7 @@ public sealed class LoadSession(LoadRunner runner, IRunDisplay display)
                 var outcome = await probe.SendAsync(0, cancellationToken);
                 if (!outcome.IsSuccess)
                 {
-                    var reason = $"target not ready: the first request to {plan.BaseAddress} ended with {outcome.ErrorKind}";
+                    var reason = $"target not ready: the first request to {plan.BaseAddress?.ToString() ?? "it"} ended with {outcome.ErrorKind}";
                     display.Skipped(plan, reason);
                     results.Add(new ScenarioResult(plan.Id, plan.Title, protocol, plan.Batching, plan.BaseAddress?.ToString(), [], reason));
                     continue;
@@ -54,6 +54,7 @@ public sealed class LoadSession(LoadRunner runner, IRunDisplay display)
         TransportProtocol.Http1 => "http1",
         TransportProtocol.Http2 => "http2",
         TransportProtocol.Grpc => "grpc",
+        TransportProtocol.InProcess => "in-process",
         _ => throw new ArgumentOutOfRangeException(nameof(protocol)),
     };
 }

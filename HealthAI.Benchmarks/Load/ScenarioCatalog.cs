@@ -16,7 +16,13 @@ public sealed record ScenarioPlan(
 /// <summary>The study's scenarios (a)-(e) and what each needs to run.</summary>
 public static class ScenarioCatalog
 {
-    public static IReadOnlyList<string> KnownIds { get; } = ["a", "b", "c", "d", "e"];
+    public static IReadOnlyList<string> KnownIds { get; } = ["a", "b", "c", "d", "e", "o"];
+
+    public const string InProcessTitle = "in-process ONNX Runtime, no HTTP, no batching (ceiling)";
+
+    /// <summary>The ONNX file of the bundled model inside a model repository.</summary>
+    public static string ModelFile(string repository) =>
+        Path.Combine(repository, HealthAI.ModelBuilder.BundledModel.ModelName, HealthAI.ModelBuilder.BundledModel.Version, HealthAI.ModelBuilder.BundledModel.ModelFileName);
 
     public static IReadOnlyList<ScenarioPlan> Plan(LoadSettings settings, IReadOnlyList<string> corpus, string? bearerToken)
     {
@@ -43,6 +49,12 @@ public static class ScenarioCatalog
                         (client, _) => new JsonPostTarget(client, "/v1/deidentify", [.. corpus.Select(RequestBodies.Deidentify)], "text", settings.Timeout)));
                     plans.AddRange(Http(settings, "e-tokenizer", "tokenizer alone (POST /v1/tokenize)", urls.Tokenizer, "--tokenizer-url", false,
                         (client, _) => new JsonPostTarget(client, "/v1/tokenize", [.. corpus.Select(RequestBodies.Tokenize)], "inputIds", settings.Timeout)));
+                    break;
+                case "o":
+                    plans.Add(settings.ModelRepository is null
+                        ? new ScenarioPlan("o", InProcessTitle, TransportProtocol.InProcess, false, null, null, "no model repository")
+                        : new ScenarioPlan("o", InProcessTitle, TransportProtocol.InProcess, false, null, _ =>
+                            new InProcessOrtTarget(ModelFile(settings.ModelRepository), corpus)));
                     break;
                 default:
                     throw new ArgumentException($"Unknown scenario '{id}'; known: {string.Join(", ", KnownIds)}.");

@@ -28,7 +28,7 @@ public static class MarkdownReportWriter
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var scenario in report.Scenarios.Where(s => s.SkippedReason is null))
         {
-            var peer = scenario.Id is "a" or "b" or "c" or "d" ? StudyTable.PeerOf(scenario) : null;
+            var peer = scenario.Id is "a" or "b" or "c" or "d" or "o" ? StudyTable.PeerOf(scenario) : null;
             var peerText = peer is null ? "-" : Invariant($"{peer.P50Ms} / {peer.P95Ms} / {peer.RequestsPerSecond} ({peer.Setup})");
             foreach (var run in scenario.Runs)
             {
@@ -53,6 +53,8 @@ public static class MarkdownReportWriter
         AppendRatios(md, "Dynamic batching against none, through the gateway: (d) / (c)", ReportRatios.Compare(report.Scenarios, "d", "c"), withStudy: true);
         AppendRatios(md, "What the gateway pipeline adds, no batching: (c) against (a)", ReportRatios.Compare(report.Scenarios, "c", "a"), withStudy: false);
         AppendRatios(md, "What the gateway pipeline adds, dynamic batching: (d) against (b)", ReportRatios.Compare(report.Scenarios, "d", "b"), withStudy: false);
+        AppendRatios(md, "The server against the in-process ONNX Runtime ceiling: (a) against (o)", ReportRatios.Compare(report.Scenarios, "a", "o"), withStudy: false);
+        AppendRatios(md, "The batching server against the in-process ceiling: (b) against (o)", ReportRatios.Compare(report.Scenarios, "b", "o"), withStudy: false);
         return md.ToString();
     }
 

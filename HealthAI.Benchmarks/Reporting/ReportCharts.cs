@@ -13,6 +13,7 @@ public static class ReportCharts
         ["d"] = "#d62728",
         ["e-deid"] = "#9467bd",
         ["e-tokenizer"] = "#8c564b",
+        ["o"] = "#7f7f7f",
     };
 
     /// <summary>p50 (solid), p95 (dashed) and p99 (dotted) per users for each measured scenario of (a)-(d).</summary>
@@ -43,7 +44,7 @@ public static class ReportCharts
 
     private static (List<int> Users, List<ScenarioResult> Scenarios) Axis(BenchmarkReport report)
     {
-        var scenarios = report.Scenarios.Where(s => s.SkippedReason is null && s.Id is "a" or "b" or "c" or "d" && s.Runs.Count > 0).ToList();
+        var scenarios = report.Scenarios.Where(s => s.SkippedReason is null && s.Id is "a" or "b" or "c" or "d" or "o" && s.Runs.Count > 0).ToList();
         var users = scenarios.SelectMany(s => s.Runs).Select(r => r.Users).Distinct().Order().ToList();
         return (users, scenarios);
     }

@@ -15,7 +15,8 @@ public static class ReportRatios
         var ratios = new List<ScenarioRatio>();
         foreach (var candidate in scenarios.Where(s => s.Id == candidateId))
         {
-            var baseline = scenarios.FirstOrDefault(s => s.Id == baselineId && s.Protocol == candidate.Protocol);
+            // The in-process ceiling has no protocol: every protocol compares with it.
+            var baseline = scenarios.FirstOrDefault(s => s.Id == baselineId && (s.Protocol == candidate.Protocol || s.Protocol == "in-process"));
             if (baseline is null)
             {
                 continue;

@@ -24,5 +24,6 @@ public static class StudyTable
     public static double BatchingP95Cost => TritonDynamicBatching.P95Ms / TritonNoBatching.P95Ms;
 
     /// <summary>The study row our scenario compares with.</summary>
-    public static StudyRow PeerOf(ScenarioResult scenario) => scenario.Batching ? TritonDynamicBatching : TritonNoBatching;
+    public static StudyRow PeerOf(ScenarioResult scenario) =>
+        scenario.Id == "o" ? InProcess : scenario.Batching ? TritonDynamicBatching : TritonNoBatching;
 }

@@ -12,7 +12,8 @@ public class CliTests
 
         Assert.Empty(errors);
         Assert.NotNull(settings);
-        Assert.Equal(["a", "b", "c", "d", "e"], settings.Scenarios);
+        Assert.Equal(["a", "b", "c", "d", "e", "o"], settings.Scenarios);
+        Assert.Equal(HealthAI.ModelBuilder.ModelPreset.DistilBertBase, settings.ModelPreset);
         Assert.Equal([10, 50, 100], settings.Users);
         Assert.Equal([TransportProtocol.Http1], settings.Protocols);
         Assert.Equal(TimeSpan.FromSeconds(20), settings.Phase.Duration);
@@ -76,8 +77,11 @@ public class CliTests
     {
         Assert.Null(BenchmarkCli.TryParse(["load", "--duration", "5s", "--requests", "10"], out var both));
         Assert.Contains(both, e => e.Contains("one or the other", StringComparison.Ordinal));
-        Assert.Null(BenchmarkCli.TryParse(["load", "--start-system"], out var noModel));
-        Assert.Contains(noModel, e => e.StartsWith("--model-repository", StringComparison.Ordinal));
+        Assert.Null(BenchmarkCli.TryParse(["load", "--model-preset", "huge"], out var preset));
+        Assert.Contains(preset, e => e.StartsWith("--model-preset", StringComparison.Ordinal));
+        Assert.Null(BenchmarkCli.TryParse(["load", "--protocols", "inprocess"], out var inProcess));
+        Assert.Contains(inProcess, e => e.StartsWith("--protocols", StringComparison.Ordinal));
+        Assert.Equal(HealthAI.ModelBuilder.ModelPreset.Tiny, BenchmarkCli.TryParse(["load", "--start-system", "--model-preset", "tiny"], out _)!.ModelPreset);
         Assert.Null(BenchmarkCli.TryParse(["load", "--no-such-flag"], out var unknown));
         Assert.NotEmpty(unknown);
     }

@@ -32,6 +32,13 @@ public class LaunchAndSoakTests
     }
 
     [Fact]
+    public void AMentionInACommentIsNotABlock()
+    {
+        const string Commented = "# no dynamic_batching here, see below\nname: \"m\"\ndynamic_batching { max_queue_delay_microseconds: 1 }\n";
+        Assert.Equal("# no dynamic_batching here, see below\nname: \"m\"\n\n", ModelRepositoryVariants.WithoutDynamicBatching(Commented));
+    }
+
+    [Fact]
     public void TheBatchingVariantKeepsAnExistingBlockOrAddsTheDefault()
     {
         Assert.Equal(Config, ModelRepositoryVariants.WithDynamicBatching(Config));

@@ -74,6 +74,7 @@ public static class BenchmarkCli
         }
 
         var display = IRunDisplay.ForConsole(settings.PlainOutput);
+        settings = await EnsureModelRepositoryAsync(settings, display, cancellationToken);
         await using var system = settings.StartSystem ? await SystemLauncher.StartAsync(settings, display, cancellationToken) : null;
         settings = system?.Apply(settings) ?? settings;
         var corpus = ClinicalTextCorpus.Create(settings.CorpusSize, settings.Seed);
@@ -98,6 +99,7 @@ public static class BenchmarkCli
         }
 
         var display = IRunDisplay.ForConsole(settings.PlainOutput);
+        settings = await EnsureModelRepositoryAsync(settings, display, cancellationToken);
         await using var system = settings.StartSystem ? await SystemLauncher.StartAsync(settings, display, cancellationToken) : null;
         settings = system?.Apply(settings) ?? settings;
         var pids = system?.ProcessIds ?? settings.WatchPids;
@@ -116,6 +118,20 @@ public static class BenchmarkCli
         display.Line(soak.Summary);
         display.Line("wrote " + path);
         return soak.Passed ? 0 : 1;
+    }
+
+    /// <summary>Generates the bundled model under --out when a scenario needs a model repository and none was given.</summary>
+    private static async Task<LoadSettings> EnsureModelRepositoryAsync(LoadSettings settings, IRunDisplay display, CancellationToken cancellationToken)
+    {
+        if (settings.ModelRepository is not null || !(settings.StartSystem || settings.Scenarios.Contains("o")))
+        {
+            return settings;
+        }
+
+        var root = Path.GetFullPath(Path.Combine(settings.OutputDirectory, "model-repository"));
+        display.Line($"generating the bundled model ({HealthAI.ModelBuilder.DistilBert.DistilBertConfig.NameOf(settings.ModelPreset)}) under {root}");
+        await HealthAI.ModelBuilder.BundledModel.EnsureAsync(root, settings.ModelPreset, cancellationToken);
+        return settings with { ModelRepository = root };
     }
 
     private static string? BearerToken(LoadSettings settings) =>

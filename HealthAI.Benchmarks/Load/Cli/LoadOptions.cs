@@ -14,8 +14,8 @@ public sealed class LoadOptions
         _soak = soak;
         Scenarios = new Option<string>("--scenarios", "-s")
         {
-            Description = "Scenarios to run, comma-separated: a (server direct), b (direct, batching), c (gateway), d (gateway, batching), e (deid and tokenizer alone).",
-            DefaultValueFactory = _ => soak ? "c" : "a,b,c,d,e",
+            Description = "Scenarios to run, comma-separated: a (server direct), b (direct, batching), c (gateway), d (gateway, batching), e (deid and tokenizer alone), o (in-process ONNX Runtime ceiling).",
+            DefaultValueFactory = _ => soak ? "c" : "a,b,c,d,e,o",
         };
         Users = new Option<string>("--users", "-u") { Description = "Virtual users per phase, comma-separated.", DefaultValueFactory = _ => soak ? "100" : "10,50,100" };
         Protocols = new Option<string>("--protocols", "-p") { Description = "http1, http2, grpc (gRPC applies to a and b), comma-separated.", DefaultValueFactory = _ => "http1" };
@@ -41,7 +41,8 @@ public sealed class LoadOptions
         Issuer = new Option<string>("--jwt-issuer") { Description = "Token issuer.", DefaultValueFactory = _ => "healthai-dev" };
         Audience = new Option<string>("--jwt-audience") { Description = "Token audience.", DefaultValueFactory = _ => "healthai-gateway" };
         StartSystem = new Option<bool>("--start-system") { Description = "Start the services as processes (Release builds) instead of targeting URLs." };
-        ModelRepository = new Option<string?>("--model-repository") { Description = "Model repository to serve when starting the system; batching on/off variants are derived from it." };
+        ModelRepository = new Option<string?>("--model-repository") { Description = "Model repository to serve when starting the system and for scenario o; batching on/off variants are derived from it. Generated under --out when omitted." };
+        Preset = new Option<string?>("--model-preset") { Description = "Graph to generate when no --model-repository is given: distilbert-base (default) or tiny." };
         Configuration = new Option<string>("--build-configuration") { Description = "Build configuration of the service binaries.", DefaultValueFactory = _ => "Release" };
         RepositoryRoot = new Option<string?>("--repo-root") { Description = "Repository root (found from the working directory by default)." };
         Pids = new Option<int[]>("--pid") { Description = "Process ids whose RSS the soak watches (when it did not start them).", AllowMultipleArgumentsPerToken = true };
@@ -74,6 +75,7 @@ public sealed class LoadOptions
     public Option<string> Audience { get; }
     public Option<bool> StartSystem { get; }
     public Option<string?> ModelRepository { get; }
+    public Option<string?> Preset { get; }
     public Option<string> Configuration { get; }
     public Option<string?> RepositoryRoot { get; }
     public Option<int[]> Pids { get; }
@@ -83,7 +85,7 @@ public sealed class LoadOptions
     [
         Scenarios, Users, Protocols, Warmup, Duration, Requests, Rate, Timeout, Output, CorpusSize, Seed, Plain,
         TritonUrl, TritonGrpcUrl, TritonBatchingUrl, TritonBatchingGrpcUrl, GatewayUrl, GatewayBatchingUrl, DeidUrl, TokenizerUrl,
-        Token, SigningKey, Issuer, Audience, StartSystem, ModelRepository, Configuration, RepositoryRoot, Pids, MaxGrowth,
+        Token, SigningKey, Issuer, Audience, StartSystem, ModelRepository, Preset, Configuration, RepositoryRoot, Pids, MaxGrowth,
     ];
 
     /// <summary>Validates the parsed values; every error names the option it is about.</summary>
@@ -111,7 +113,7 @@ public sealed class LoadOptions
         var protocols = new List<TransportProtocol>();
         foreach (var text in Split(result.GetValue(Protocols)))
         {
-            if (Enum.TryParse<TransportProtocol>(text, ignoreCase: true, out var protocol) && Enum.IsDefined(protocol))
+            if (Enum.TryParse<TransportProtocol>(text, ignoreCase: true, out var protocol) && Enum.IsDefined(protocol) && protocol != TransportProtocol.InProcess)
             {
                 protocols.Add(protocol);
             }
@@ -175,9 +177,10 @@ public sealed class LoadOptions
 
         var startSystem = result.GetValue(StartSystem);
         var modelRepository = result.GetValue(ModelRepository);
-        if (startSystem && modelRepository is null)
+        var preset = HealthAI.ModelBuilder.ModelPreset.DistilBertBase;
+        if (result.GetValue(Preset) is { } presetName && !HealthAI.ModelBuilder.DistilBert.DistilBertConfig.TryParse(presetName, out preset))
         {
-            errors.Add("--model-repository: required with --start-system.");
+            errors.Add($"--model-preset: '{presetName}' is not distilbert-base or tiny.");
         }
 
         var urls = new TargetUrls(
@@ -201,6 +204,7 @@ public sealed class LoadOptions
             Token = new TokenSettings(result.GetValue(Token), signingKey, result.GetValue(Issuer)!, result.GetValue(Audience)!),
             StartSystem = startSystem,
             ModelRepository = modelRepository,
+            ModelPreset = preset,
             BuildConfiguration = result.GetValue(Configuration)!,
             RepositoryRoot = result.GetValue(RepositoryRoot),
             OutputDirectory = result.GetValue(Output)!,

@@ -35,7 +35,10 @@ public sealed record LoadSettings
 
     public bool StartSystem { get; init; }
 
+    /// <summary>A Triton model repository root; generated with <see cref="ModelPreset"/> when null and a scenario needs one.</summary>
     public string? ModelRepository { get; init; }
+
+    public HealthAI.ModelBuilder.ModelPreset ModelPreset { get; init; } = HealthAI.ModelBuilder.ModelPreset.DistilBertBase;
 
     public string BuildConfiguration { get; init; } = "Release";
 

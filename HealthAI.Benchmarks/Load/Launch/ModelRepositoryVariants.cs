@@ -40,6 +40,16 @@ public static class ModelRepositoryVariants
                 return output.ToString();
             }
 
+            var lineStart = config.LastIndexOf('\n', start) + 1;
+            if (config.AsSpan(lineStart, start - lineStart).Contains('#'))
+            {
+                // Mentioned in a comment: keep the text as it is.
+                var next = start + "dynamic_batching".Length;
+                output.Append(config, index, next - index);
+                index = next;
+                continue;
+            }
+
             var open = config.IndexOf('{', start);
             if (open < 0)
             {

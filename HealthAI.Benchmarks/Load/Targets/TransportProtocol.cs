@@ -6,4 +6,7 @@ public enum TransportProtocol
     Http1,
     Http2,
     Grpc,
+
+    /// <summary>No transport: the in-process ONNX Runtime ceiling (scenario o). Not a --protocols value.</summary>
+    InProcess,
 }
