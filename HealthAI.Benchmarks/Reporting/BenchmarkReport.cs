@@ -18,7 +18,9 @@ public sealed record RunSettings(
     double? PacingPerUserPerSecond,
     double TimeoutSeconds,
     int CorpusSize,
-    int Seed);
+    int Seed,
+    string? ModelRepository = null,
+    string? ModelPreset = null);
 
 /// <summary>One scenario (a-e, on one protocol) at every concurrency it ran, or why it did not run.</summary>
 public sealed record ScenarioResult(

@@ -24,6 +24,11 @@ public static class MarkdownReportWriter
         md.AppendLine();
         md.AppendLine(Invariant($"## Table I on this system ({report.Machine.Cpu}, {report.Machine.LogicalCores} logical cores, {report.Machine.MemoryGiB} GiB, {report.Machine.Os})"));
         md.AppendLine();
+        var phase = report.Settings.DurationSeconds is { } seconds
+            ? Invariant($"{seconds:0.#} s measured per phase after {report.Settings.WarmupSeconds:0.#} s warm-up")
+            : Invariant($"{report.Settings.Requests} requests measured per phase after {report.Settings.WarmupSeconds:0.#} s warm-up");
+        md.AppendLine(Invariant($"Closed-loop virtual users, {phase}, {report.Settings.CorpusSize} synthetic texts (seed {report.Settings.Seed}), model {(report.Settings.ModelPreset is { } preset ? "generated with preset " + preset : "as served by the targets")}. Latency counts from the intended send time."));
+        md.AppendLine();
         md.AppendLine("| setup | protocol | batch | users | p50 ms | p95 ms | p99 ms | max ms | req/s | errors | study p50 / p95 / req/s |");
         md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var scenario in report.Scenarios.Where(s => s.SkippedReason is null))

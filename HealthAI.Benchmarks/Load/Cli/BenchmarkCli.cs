@@ -131,7 +131,7 @@ public static class BenchmarkCli
         var root = Path.GetFullPath(Path.Combine(settings.OutputDirectory, "model-repository"));
         display.Line($"generating the bundled model ({HealthAI.ModelBuilder.DistilBert.DistilBertConfig.NameOf(settings.ModelPreset)}) under {root}");
         await HealthAI.ModelBuilder.BundledModel.EnsureAsync(root, settings.ModelPreset, cancellationToken);
-        return settings with { ModelRepository = root };
+        return settings with { ModelRepository = root, GeneratedModelPreset = HealthAI.ModelBuilder.DistilBert.DistilBertConfig.NameOf(settings.ModelPreset) };
     }
 
     private static string? BearerToken(LoadSettings settings) =>
@@ -146,7 +146,9 @@ public static class BenchmarkCli
         settings.Phase.PacingInterval is { } interval ? Math.Round(1 / interval.TotalSeconds, 3) : null,
         settings.Timeout.TotalSeconds,
         settings.CorpusSize,
-        settings.Seed);
+        settings.Seed,
+        settings.ModelRepository,
+        settings.GeneratedModelPreset);
 
     private static int Fail(IEnumerable<string> errors)
     {

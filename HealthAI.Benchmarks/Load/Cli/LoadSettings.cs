@@ -40,6 +40,9 @@ public sealed record LoadSettings
 
     public HealthAI.ModelBuilder.ModelPreset ModelPreset { get; init; } = HealthAI.ModelBuilder.ModelPreset.DistilBertBase;
 
+    /// <summary>Set when this run generated the model repository: the preset's name, for the report.</summary>
+    public string? GeneratedModelPreset { get; init; }
+
     public string BuildConfiguration { get; init; } = "Release";
 
     public string? RepositoryRoot { get; init; }
