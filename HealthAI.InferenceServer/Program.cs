@@ -1,9 +1,24 @@
-var builder = WebApplication.CreateBuilder(args);
-builder.UseDefaultUrls("http://127.0.0.1:8000");
+using HealthAI.InferenceServer.Hosting;
+
+if (!ServerCommandLine.TryParse(args, out var commandLine, out var error))
+{
+    await Console.Error.WriteLineAsync(error);
+    return 2;
+}
+
+if (commandLine.HelpRequested)
+{
+    Console.WriteLine(ServerCommandLine.Usage);
+    return 0;
+}
+
+var builder = WebApplication.CreateBuilder();
+builder.Configuration.AddInMemoryCollection(commandLine.Settings);
 builder.AddServiceDefaults();
+builder.AddInferenceServer();
 
 var app = builder.Build();
-
 app.MapDefaultEndpoints();
-
-app.Run();
+app.MapInferenceServer();
+await app.RunAsync();
+return 0;
