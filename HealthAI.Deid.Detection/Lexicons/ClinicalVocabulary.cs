@@ -1,0 +1,126 @@
+namespace HealthAI.Deid.Detection.Lexicons;
+
+/// <summary>
+/// Hand-written clinical word lists. They keep terse clinical shorthand, drugs and eponyms from being read as names or places
+/// (the name lexicon holds FOLEY, BELL, PARKINSON ...) and give the recognizers their context words.
+/// </summary>
+internal static class ClinicalVocabulary
+{
+    /// <summary>Clinical abbreviations, drugs and terms that are not ordinary English but are never PHI on their own.</summary>
+    public static readonly string[] Terms =
+    [
+        // Shorthand of nursing and physician notes.
+        "pt", "pts", "pt's", "yo", "y/o", "yr", "yrs", "hx", "pmh", "hpi", "dx", "rx", "tx", "sx", "fx", "s/p", "c/o", "w/", "r/o",
+        "f/u", "b/l", "bil", "nsg", "ccu", "micu", "sicu", "csru", "icu", "nicu", "picu", "er", "ed", "or", "pacu", "ew", "rn", "md", "np",
+        "pa", "resp", "neuro", "cv", "gi", "gu", "id", "heme", "renal", "endo", "skin", "psych", "soc", "dispo", "aox3", "a&ox3",
+        "aox", "mae", "perrl", "perla", "nad", "wnl", "sob", "doe", "cp", "ns", "lr", "d5w", "ivf", "iv", "po", "pr", "sq", "sc", "im",
+        "prn", "qd", "bid", "tid", "qid", "qhs", "qh", "hs", "ac", "pc", "npo", "ngt", "ogt", "ett", "trach", "peg", "picc", "cvl",
+        "tlc", "aline", "a-line", "swan", "foley", "dobhoff", "bipap", "cpap", "peep", "fio2", "sao2", "spo2", "o2", "nc", "np",
+        "fm", "nrb", "vent", "cmv", "simv", "psv", "imv", "abg", "vbg", "cbc", "bmp", "chem", "lfts", "inr", "ptt", "pt/inr",
+        "bun", "cr", "creat", "hct", "hgb", "wbc", "plt", "plts", "na", "mg", "ca", "phos", "lytes", "glu", "bs", "fs", "fsbs",
+        "abx", "vanco", "vancomycin", "zosyn", "levo", "levofloxacin", "flagyl", "cipro", "ceftriaxone", "gent", "gentamicin",
+        "lasix", "furosemide", "lopressor", "metoprolol", "captopril", "lisinopril", "digoxin", "dig", "amiodarone", "heparin",
+        "coumadin", "warfarin", "plavix", "asa", "ativan", "haldol", "morphine", "ms", "mso4", "dilaudid", "fentanyl", "propofol",
+        "versed", "tylenol", "percocet", "kcl", "kayexalate", "insulin", "nph", "ssri", "riss", "ppi", "protonix", "pepcid",
+        "colace", "senna", "dulcolax", "lactulose", "nitro", "ntg", "dopamine", "dobutamine", "neo", "neosynephrine", "levophed",
+        "vasopressin", "ffp", "prbc", "prbcs", "plt", "albumin", "nystatin", "solumedrol", "prednisone", "combivent", "albuterol",
+        "atrovent", "mucomyst", "cabg", "ptca", "mvr", "avr", "cad", "chf", "copd", "htn", "dm", "niddm", "iddm", "cri", "crf",
+        "arf", "esrd", "afib", "a-fib", "aflutter", "vtach", "vfib", "nsr", "st", "sb", "svt", "pvc", "pvcs", "pac", "pacs",
+        "lbbb", "rbbb", "mi", "nstemi", "stemi", "cva", "tia", "pe", "dvt", "uti", "uri", "pna", "ards", "sepsis", "gib", "ugib",
+        "lgib", "ercp", "egd", "tee", "tte", "echo", "ekg", "ecg", "cxr", "ct", "cta", "mri", "mra", "kub", "us", "vq", "cath",
+        "pcp", "hcp", "dnr", "dni", "cmo", "ooc", "oob", "ob", "aao", "hob", "rom", "lle", "rle", "lue", "rue", "bue", "ble",
+        "lll", "rll", "rul", "lul", "rml", "cta", "bs", "bsx4", "ls", "hr", "bp", "rr", "sbp", "dbp", "map", "cvp", "pap", "pcwp",
+        "co", "ci", "svr", "svo2", "ef", "lvef", "tf", "tfs", "ivp", "gtt", "gtts", "mcg", "mg", "meq", "cc", "ml", "kg", "lb",
+        "lbs", "hrs", "min", "mins", "sec", "mmhg", "cm", "mm", "u/o", "uo", "i&o", "i/o", "ngtd", "osh", "sdu", "vna", "ltc",
+        "snf", "rehab", "pt/ot", "ot", "slp", "sw", "cm", "cxr's", "abd", "ext", "extrem", "extremities", "dsg", "drsg", "wt",
+        "ht", "tmax", "temp", "afeb", "afebrile", "sat", "sats", "lg", "sm", "mod", "min", "max", "amt", "amts", "yel", "cl",
+        "drk", "qs", "ivpb", "ngt", "lcs", "sq", "ted", "teds", "pnd", "pndx", "cont", "cont'd", "d/c", "dc'd", "d/c'd", "dcd",
+        "appt", "approx", "tol", "tolerating", "bm", "bms", "ivc", "svc", "pic", "dsd", "lpm", "nrbm", "hme", "ett", "bal",
+        "rsbi", "vs", "vss", "hemodynamically", "sedated", "intubated", "extubated", "diuresis", "diuresed", "diurese",
+        "hyperkalemia", "hypokalemia", "hypotension", "hypotensive", "hypertension", "hypertensive", "tachycardic", "bradycardic",
+        "coag", "coags", "av", "br", "vea", "irr", "loc", "ros", "chol", "supp", "fr", "cordis", "fick", "destin", "hosp", "amb",
+        "bilat", "mn", "esp", "ganz", "doppler", "allegra", "contin", "sys", "noc", "rij", "lij", "pcu", "ccu", "tpp", "uop", "angio", "zarox", "camode", "commode", "sxn", "sxns", "tsicu", "vicu", "mpa", "hrly", "q1h", "q2h", "q4h", "q6h", "q8h", "q12h", "qam", "qpm",
+    ];
+
+    /// <summary>Medical eponyms and phrases that stay even though a word of them is a name ("Foley catheter" stays).</summary>
+    public static readonly string[] EponymPhrases =
+    [
+        "foley catheter", "foley", "parkinson's disease", "parkinsons disease", "parkinson disease", "parkinson's", "bell's palsy",
+        "barrett's esophagus", "barrett's esophagitis", "down syndrome", "down's syndrome", "dressler syndrome", "fournier gangrene",
+        "lambert-eaton", "morison's pouch", "swan-ganz", "swan ganz", "st. jude valve", "st jude valve", "st. jude", "wilson's disease",
+        "west nile", "hodgkin's lymphoma", "hodgkin lymphoma", "non-hodgkin", "hodgkin's", "crohn's disease", "crohns disease",
+        "crohn's", "alzheimer's disease", "alzheimer's", "alzheimers", "graves disease", "graves' disease", "cushing's syndrome",
+        "addison's disease", "guillain-barre", "guillain barre", "kaposi's sarcoma", "hashimoto's", "raynaud's", "sjogren's",
+        "tourette's", "huntington's disease", "huntington's", "wernicke's", "korsakoff", "babinski", "homans sign", "murphy's sign",
+        "kussmaul", "cheyne-stokes", "cheyne stokes", "trendelenburg", "fowler's", "semi-fowler's", "semi fowlers", "allen test",
+        "glasgow coma scale", "glasgow", "apgar", "whipple", "nissen", "roux-en-y", "billroth", "hartmann's pouch", "jackson-pratt",
+        "jp drain", "pleurx", "miami j", "miami-j", "philadelphia collar", "denver shunt", "levin tube", "salem sump", "dobhoff",
+        "sengstaken-blakemore", "minnesota tube", "ambu", "yankauer", "coude", "pigtail", "hickman", "groshong", "quinton",
+        "mahurkar", "broviac", "greenfield filter", "ace wrap", "ace bandage", "thompson", "tegaderm", "duoderm", "kerlix",
+        "wolff-parkinson-white", "mallory-weiss", "zenker's", "meckel's", "virchow's", "bence jones", "foley's",
+    ];
+
+    /// <summary>Titles that make the next word a name ("Dr. Parkinson" goes).</summary>
+    public static readonly string[] Titles =
+    [
+        "dr", "drs", "doctor", "mr", "mrs", "ms", "miss", "mister", "prof", "professor", "rev", "reverend", "dict", "dictated",
+        "cosigned", "attending", "pcp", "np", "rn",
+    ];
+
+    /// <summary>Credentials written after a clinician's name ("Nancy Jones, RN").</summary>
+    public static readonly string[] Credentials =
+    [
+        "rn", "rrt", "crt", "np", "lpn", "cna", "msw", "lcsw", "licsw", "pharmd", "rph", "cnm", "crna", "aprn", "fnp", "dpt",
+        "phd", "facc", "facs", "bsn", "msn", "ldn",
+    ];
+
+    /// <summary>Words after which a name (relative, proxy, clinician) is expected.</summary>
+    public static readonly string[] RelationWords =
+    [
+        "wife", "husband", "son", "daughter", "sons", "daughters", "brother", "sister", "mother", "father", "mom", "dad", "niece",
+        "nephew", "aunt", "uncle", "cousin", "grandson", "granddaughter", "grandaughter", "grandmother", "grandfather", "friend",
+        "neighbor", "neighbour", "boyfriend", "girlfriend", "fiance", "fiancee", "spouse", "proxy", "hcp", "guardian", "sibling",
+        "stepson", "stepdaughter", "named", "dtr", "sis", "bro", "sil", "dil",
+    ];
+
+    /// <summary>Words that introduce the next word(s) as names (these rules only fire on words that are not ordinary English).</summary>
+    public static readonly string[] WeakNameCues = ["and", "&", "with", "w/", "to", "from", "by", "per", "cc", "cc:", "notified", "paged"];
+
+    /// <summary>Words after which a place is expected.</summary>
+    public static readonly string[] PlaceCues =
+    [
+        "from", "to", "at", "in", "via", "lives", "resides", "resident", "home", "transfer", "transferred", "transfered", "trans",
+        "admitted", "adm", "readmitted", "osh", "hosp", "hospital", "rehab", "returned", "return", "sent", "d/c'd", "discharged",
+        "dc'd", "near", "visiting", "moved", "born", "@",
+    ];
+
+    /// <summary>Words that end an institution's name: the words before them are PHI (a place).</summary>
+    public static readonly string[] InstitutionWords =
+    [
+        "hospital", "hosp", "hospitals", "clinic", "rehab", "rehabilitation", "memorial", "infirmary", "healthcare", "sinai",
+    ];
+
+    /// <summary>Words in the name list that are never names in a clinical note (stop words, units, shorthand).</summary>
+    public static readonly HashSet<string> NeverNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "the", "and", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as", "is", "was", "be", "are", "it", "an", "or",
+        "no", "not", "yes", "he", "she", "his", "her", "him", "has", "had", "have", "but", "if", "so", "up", "out", "off", "per",
+        "am", "pm", "pt", "md", "rn", "am.", "x", "s/p", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+        "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "today", "tonight", "tomorrow",
+    };
+
+    /// <summary>Vocabulary entries that are given names or surnames far more often than words in a clinical note.</summary>
+    public static readonly HashSet<string> CommonNamesNotWords = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Words that describe an institution without naming it ("the outside hospital", "a local rehab").</summary>
+    public static readonly string[] GenericModifiers =
+    [
+        "a", "this", "that", "these", "those", "their", "our", "your", "my", "its", "outside", "other", "another", "same", "local",
+        "nearest", "nearby", "previous", "prior", "new", "old", "current", "different", "another", "area", "any", "nursing",
+        "acute", "chronic", "long", "term", "short", "private", "state", "city", "va", "teaching", "children's", "adult",
+        "psychiatric", "psych", "rehab", "general", "medical", "hospital", "home", "center", "clinic", "community", "regional",
+    ];
+
+    /// <summary>Places beyond the city list that US notes name often.</summary>
+    public static readonly string[] ExtraPlaces = [];
+}

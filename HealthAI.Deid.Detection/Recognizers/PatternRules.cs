@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+
+namespace HealthAI.Deid.Detection.Recognizers;
+
+/// <summary>
+/// The regular expressions of the pattern recognizer. Every expression matches exactly the PHI (context is in look-arounds),
+/// so the scanner can use <see cref="Regex.EnumerateMatches(ReadOnlySpan{char})"/> and allocate nothing per match.
+/// </summary>
+internal static partial class PatternRules
+{
+    private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture;
+    private const string Months = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
+    private const string IdCue = @"\s*(?:number|num|no\.?|#|id)?\s*(?:is\s*)?[:#=]?\s*";
+
+    [GeneratedRegex(@"\b[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}\b", Options)]
+    public static partial Regex Email();
+
+    [GeneratedRegex(@"\b(?:(?:https?|ftp)://|www\.)[^\s<>""']+[^\s<>""'.,;:)]|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|io|info|biz|us)\b(?:/[^\s<>""']*[^\s<>""'.,;:)])?", Options)]
+    public static partial Regex Url();
+
+    [GeneratedRegex(@"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]*\d)", Options)]
+    public static partial Regex IPv4();
+
+    [GeneratedRegex(@"(?<![\w:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?=[0-9a-f:]*::)(?:[0-9a-f]{1,4}:){1,6}:?(?::[0-9a-f]{1,4}){1,6}|(?:[0-9a-f]{1,4}:){2,7}:)(?![\w:])", Options)]
+    public static partial Regex IPv6();
+
+    // SSN with consistent delimiters; the bare nine-digit form only after an SSN cue.
+    [GeneratedRegex(@"(?<!\d[-\s]?)\b\d{3}(?<d>[- ])\d{2}\k<d>\d{4}\b(?![-\s]?\d)|(?<=\b(?:ssn|ss#|social\s+security)" + IdCue + @")\d{9}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    public static partial Regex Ssn();
+
+    // Fax numbers: a phone shape after a fax cue.
+    [GeneratedRegex(@"(?<=\bfax(?:\s*(?:number|no\.?|#|:))*\s*[:#]?\s*)(?:\+?1[-. ]?)?\(?\d{3}\)?[-. ]?\d{3}[-. ]?\d{4}\b", Options)]
+    public static partial Regex Fax();
+
+    // North American phone numbers, with or without area code parentheses, including "(240444-1243)" and "301 944-5032".
+    [GeneratedRegex(@"(?<![\d/.-])(?:\+?1[-. ]?)?(?:\(\d{3}\)\s?|\(?\b\d{3}[-. )]?\s?)\d{3}[-. ]?\d{4}\)?(?![\d/]|\.\d)|(?<![\d/.-])\b\d{3}[-.]\d{4}\b(?![\d/]|\.\d)", Options)]
+    public static partial Regex Phone();
+
+    // Pager, beeper and extension numbers: four or five digits after the cue.
+    [GeneratedRegex(@"(?<=\b(?:pager|beeper|pgr|bpr|pg|page|paged|beep|ext|extension|x|cell|phone|tel|telephone|ph|home|work|office)(?:\s*(?:number|no\.?|#|at|is|:))*\s*[:#]?\s*)\d{4,5}\b(?![/.:]\d)", Options)]
+    public static partial Regex PhoneExtension();
+
+    // Phone numbers written with spaces as three groups: "301 273 45166" style, inside parentheses after a visit or call cue.
+    [GeneratedRegex(@"(?<=\()\d{3}\s\d{3}\s\d{4,5}(?=\))", Options)]
+    public static partial Regex SpacedPhone();
+
+    // Numeric dates: 7/22, 07-22-2019, 7/22/97, 2019-07-22, 7.22.19.
+    [GeneratedRegex(@"(?<![\d/.:-])(?:(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?:/(?:19|20)?\d{2})?|(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-(?:19|20)?\d{2}|(?:0?[1-9]|1[0-2])\.(?:0?[1-9]|[12]\d|3[01])\.(?:19|20)?\d{2}|(?:19|20)\d{2}[/-](?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|1[0-2])/(?:19|20)?\d{2})(?![\d/]|\.\d|:\d)", Options)]
+    public static partial Regex NumericDate();
+
+    // Month-name dates: "July 22nd", "Jul 22, 2019", "22 Jul", "22nd of July 2019", "March of 1993", "nov, 96".
+    [GeneratedRegex(@"\b(?:(?:" + Months + @")\.?\s*(?:\d{1,2}(?:st|nd|rd|th)?(?![\d:])(?:\s*,?\s*(?:'?\d{2}|\d{4})\b)?|(?:of\s+|,\s*)?(?:'?\d{2}|\d{4})\b)|\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:of|-)\s*|\s*)(?:" + Months + @")\b\.?(?:,?\s*(?:\d{4}|'\d{2})\b)?)", Options)]
+    public static partial Regex MonthNameDate();
+
+    // A month name alone ("in February"): May and March need a number, being ordinary words.
+    [GeneratedRegex(@"\b(?:january|february|april|june|july|august|september|october|november|december|sept|jan|feb|apr|jun|jul|aug|oct|nov|dec)\b(?!\s*\d)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | RegexOptions.IgnoreCase)]
+    public static partial Regex MonthAlone();
+
+    // "on the 3rd", "the 22nd".
+    [GeneratedRegex(@"(?<=\b(?:on|the|since|until|til|by|from)\s+(?:the\s+)?)(?:[12]?\d|3[01])(?:st|nd|rd|th)\b", Options)]
+    public static partial Regex OrdinalDay();
+
+    // Holidays are date elements.
+    [GeneratedRegex(@"\b(?:christmas|xmas|thanksgiving|easter|new\s+year'?s(?:\s+(?:day|eve))?|halloween|independence\s+day|memorial\s+day|labor\s+day|valentine'?s\s+day)\b", Options)]
+    public static partial Regex Holiday();
+
+    // Four-digit years 1900-2039, not times ("at 1900"), doses or counts ("1950 cc", "x 2000").
+    [GeneratedRegex(@"(?<!\b(?:at|@|~|by|until|til|from|since\s+about|approx|about|around|of|x|to|-|and)\s*)(?<![\d.,:/-])(?:19\d{2}|20[0-3]\d)(?:'?s)?(?![\d.,:]\d|\s*(?:-|to)\s*\d{4}|\s*(?:cc|ml|mls|mg|units?|u|kcal|cal|grams?|gm|g|hrs?|hours?|mcg|mmhg|mm|cm|ml/hr|cc/hr|kg|lbs?|meq|minutes?|mins?|pm|am|h)\b)", Options)]
+    public static partial Regex Year();
+
+    // Two-digit years: '92, 92', or after a history cue in a past-history list ("MI 92", "CABG 81", "CVA in 94 and 00").
+    [GeneratedRegex(@"(?<=(?<![\w'])')\d{2}\b(?!')|(?<=\b(?:mi|cabg|cabgx\d|ptca|avr|mvr|cva|tia|pacer|pacemaker|redo|ablation|stent|stents|surgery|dx|dx'd|diagnosed|chole|cholecystectomy|appy|appendectomy|nephrectomy|hysterectomy|mastectomy|lobectomy|thr|tkr|repair|ca|since)\s*(?:x\s*\d\s*)?)(?:[6-9]\d|0\d)\b(?![\d.%/]|\s*(?:%|cc|ml|mg|units?|u|mmhg|mm|cm|kg|lbs?|hrs?|minutes?|mins?|yo|y/o|yr|year|years|days?|weeks?|wks?|months?|mos?|pm|am|beats|bpm|times|x)\b)", Options)]
+    public static partial Regex TwoDigitYear();
+
+    // Ages over 89 (the number only): "98 yo", "92 year old", "age 93", "aged 101".
+    [GeneratedRegex(@"\b(?:9\d|1[0-2]\d)(?=\s*(?:-|\s)?\s*(?:yo|y/o|y\.o\.?|yr|yrs|year|years|yoa|y)\b(?:\s*-?\s*old)?)|(?<=\bage[ds]?\s*:?\s*)(?:9\d|1[0-2]\d)\b", Options)]
+    public static partial Regex AgeOver89();
+
+    [GeneratedRegex(@"(?<=\b(?:mrn|mr\s*#|mr\s*no|medical\s+record|med\s+rec|(?:unit|hospital|chart|record)\s*(?:number|no\.?|#))" + IdCue + @")(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{3,}\b", Options)]
+    public static partial Regex MedicalRecordNumber();
+
+    [GeneratedRegex(@"(?<=\b(?:member|policy|subscriber|beneficiary|insurance|medicare|medicaid|plan|group|hic|hicn|mbi)" + IdCue + @")(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{4,}\b", Options)]
+    public static partial Regex HealthPlanNumber();
+
+    [GeneratedRegex(@"(?<=\b(?:account|acct|acc|billing|invoice|claim)" + IdCue + @")(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{3,}\b", Options)]
+    public static partial Regex AccountNumber();
+
+    [GeneratedRegex(@"(?<=\b(?:license|licence|lic|dea|certificate|cert|driver'?s\s+license|dl)" + IdCue + @")(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{4,}\b", Options)]
+    public static partial Regex LicenseNumber();
+
+    [GeneratedRegex(@"(?<=\b(?:vin|plate|tag|license\s+plate|vehicle)" + IdCue + @")(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{3,}\b|\b(?=[a-hj-npr-z]*\d)(?=\d*[a-hj-npr-z])[a-hj-npr-z0-9]{17}\b", Options)]
+    public static partial Regex VehicleIdentifier();
+
+    [GeneratedRegex(@"(?<=\b(?:serial|s/n|sn|device|model|lot|udi|imei|pacemaker|icd|implant)" + IdCue + @")(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{4,}\b", Options)]
+    public static partial Regex DeviceIdentifier();
+
+    // Any other reference number after a cue ("ref # 8336652", "policy #rg17") and long digit runs anywhere.
+    [GeneratedRegex(@"(?<=\b(?:ref|reference|case|confirmation|conf|id|identifier|code|order|requisition|req|specimen|accession|npi|#)" + IdCue + @")(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{2,}\b|(?<![\d.,/-])\d{7,}(?![\d.,/]\d)", Options)]
+    public static partial Regex OtherIdentifier();
+
+    // ZIP codes after a state (name or postal code) or a ZIP cue.
+    [GeneratedRegex(@"(?<=\b(?:zip|zipcode|zip\s+code|[A-Z]{2}|maryland|virginia|pennsylvania|delaware|new\s+york|california|massachusetts|texas|florida|ohio)\s*,?\s*:?\s*)\d{5}(?:-\d{4})?\b", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    public static partial Regex Zip();
+
+    // Street addresses: "12 Main St", "4400 North Charles Street".
+    [GeneratedRegex(@"\b\d{1,5}\s+(?:[nsew]\.?\s+)?(?:[a-z][a-z'-]+\s+){1,3}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|ter|circle|cir|highway|hwy|parkway|pkwy|pike|square|sq)\b\.?", Options)]
+    public static partial Regex StreetAddress();
+}

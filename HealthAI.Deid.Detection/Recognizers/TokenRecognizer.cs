@@ -1,0 +1,376 @@
+using System.Buffers;
+using HealthAI.Deid.Detection.Lexicons;
+
+namespace HealthAI.Deid.Detection.Recognizers;
+
+/// <summary>
+/// Finds names and places word by word: lexicon look-ups on spans of the text, ambiguity handling (a name that is also an
+/// ordinary word needs a context word), context rules (titles, relations, place cues, institution words) and the eponym
+/// allow-list. Tokens live in a pooled array; the text is never copied.
+/// </summary>
+internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords context)
+{
+    private const int MaxInstitutionWords = 3;
+    private static readonly SearchValues<char> SentenceBreaks = SearchValues.Create(".:;!?\n\r");
+    private static readonly SearchValues<char> AsciiLetters =
+        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+    public void Recognize(ReadOnlySpan<char> text, List<PhiSpan> results)
+    {
+        var tokens = ArrayPool<Token>.Shared.Rent(Math.Max(16, (text.Length / 3) + 1));
+        try
+        {
+            var count = Tokenize(text, tokens);
+            Classify(text, tokens.AsSpan(0, count));
+            ApplyRules(text, tokens.AsSpan(0, count));
+            foreach (ref readonly var token in tokens.AsSpan(0, count))
+            {
+                if (token.Result is not null)
+                {
+                    results.Add(new PhiSpan(token.ResultType, token.Start, token.End, token.Result));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<Token>.Shared.Return(tokens, clearArray: true);
+        }
+    }
+
+    private static int Tokenize(ReadOnlySpan<char> text, Token[] tokens)
+    {
+        var count = 0;
+        var i = 0;
+        while (i < text.Length && count < tokens.Length)
+        {
+            if (!char.IsLetter(text[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < text.Length && (char.IsLetter(text[i])
+                || ((text[i] == '\'' || text[i] == '-') && i + 1 < text.Length && char.IsLetter(text[i + 1]))))
+            {
+                i++;
+            }
+
+            tokens[count++] = new Token { Start = start, End = i };
+        }
+
+        return count;
+    }
+
+    private void Classify(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            ref var token = ref tokens[i];
+            var word = WithoutPossessive(text[token.Start..token.End]);
+            var flags = TokenFlags.None;
+            if (lexicons.Names.Contains(word))
+            {
+                flags |= TokenFlags.Name;
+            }
+
+            if (lexicons.CommonWords.Contains(word) || context.Stop.Contains(word))
+            {
+                flags |= TokenFlags.Common;
+            }
+
+            if (lexicons.Places.Contains(word))
+            {
+                flags |= TokenFlags.Place;
+            }
+
+            if (context.Titles.Contains(word))
+            {
+                flags |= TokenFlags.Title;
+            }
+
+            if (context.Relations.Contains(word))
+            {
+                flags |= TokenFlags.Relation;
+            }
+
+            if (context.PlaceCues.Contains(word))
+            {
+                flags |= TokenFlags.PlaceCue;
+            }
+
+            if (context.Institutions.Contains(word))
+            {
+                flags |= TokenFlags.Institution;
+            }
+
+            if (context.Credentials.Contains(word))
+            {
+                flags |= TokenFlags.Credential;
+            }
+
+            if (context.Stop.Contains(word) || context.Clinical.Contains(word))
+            {
+                flags |= TokenFlags.Stop;
+            }
+
+            token.Flags = flags;
+        }
+    }
+
+    private void ApplyRules(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            ref var token = ref tokens[i];
+            var flags = token.Flags;
+            var isName = (flags & TokenFlags.Name) != 0;
+            var isCommon = (flags & TokenFlags.Common) != 0;
+            var isStop = (flags & TokenFlags.Stop) != 0;
+            var unknown = !isName && !isCommon && !isStop;
+            var length = token.End - token.Start;
+
+            var previous = i > 0 && IsJoined(text, tokens[i - 1], token, allowComma: true) ? tokens[i - 1].Flags : TokenFlags.None;
+            var afterTitle = (previous & TokenFlags.Title) != 0;
+            var afterRelation = (previous & TokenFlags.Relation) != 0;
+            var afterPlaceCue = (previous & TokenFlags.PlaceCue) != 0;
+
+            var titleCase = IsTitleCase(text, token);
+            // Mid-sentence (no full stop, colon or line break since a lower-case word): capitals carry meaning there.
+            var lowercaseBefore = i > 0 && char.IsLower(text[tokens[i - 1].Start])
+                && !text[tokens[i - 1].End..token.Start].ContainsAny(SentenceBreaks);
+            if (afterTitle && (flags & TokenFlags.Title) == 0 && !context.Stop.Contains(text[token.Start..token.End])
+                && (isName || !isCommon || isStop) && (length > 1 || char.IsUpper(text[token.Start])))
+            {
+                Mark(ref token, PhiType.Name, "name-after-title");
+            }
+            else if (isName && !isCommon && !isStop && length > 2)
+            {
+                Mark(ref token, afterPlaceCue && IsPlaceCueForName(text, tokens[i - 1]) ? PhiType.Location : PhiType.Name, "name-lexicon");
+            }
+            else if (afterRelation && !isStop && (isName || unknown) && length > 1)
+            {
+                Mark(ref token, PhiType.Name, isName ? "ambiguous-name-after-relation" : "unknown-word-after-relation");
+            }
+            else if ((flags & TokenFlags.Place) != 0 && !isStop && (!isCommon || (afterPlaceCue && titleCase)) && length > 2)
+            {
+                Mark(ref token, PhiType.Location, isCommon ? "place-after-cue" : "place-lexicon");
+            }
+            else if (afterPlaceCue && titleCase && lowercaseBefore && !isStop && (flags & TokenFlags.Title) == 0)
+            {
+                Mark(ref token, PhiType.Location, "capitalized-word-after-place-cue");
+            }
+            else if (afterPlaceCue && unknown && IsHospitalAcronym(text[token.Start..token.End]))
+            {
+                Mark(ref token, PhiType.Location, "hospital-acronym-after-place-cue");
+            }
+            else if (isName && titleCase && lowercaseBefore && !isStop && length > 2)
+            {
+                Mark(ref token, PhiType.Name, "capitalized-name-in-lowercase-text");
+            }
+
+            if (IsSaint(text, token) && i + 1 < tokens.Length && IsJoined(text, token, tokens[i + 1], allowComma: false)
+                && (tokens[i + 1].Flags & TokenFlags.Stop) == 0)
+            {
+                Mark(ref token, PhiType.Location, "saint-place");
+                Mark(ref tokens[i + 1], PhiType.Location, "saint-place");
+            }
+
+            if ((flags & TokenFlags.Credential) != 0 && i > 0)
+            {
+                MarkNameBeforeCredential(text, tokens, i);
+            }
+
+            if ((flags & TokenFlags.Institution) != 0 && i > 0)
+            {
+                MarkInstitution(text, tokens, i);
+            }
+        }
+
+        // Second pass: a name next to a detected name is part of it ("MARY SOUZA", "SOUZA, MARY", "Dr. John A. Smith").
+        for (var pass = 0; pass < 2; pass++)
+        {
+            for (var i = 0; i < tokens.Length; i++)
+            {
+                ref var token = ref tokens[i];
+                if (token.Result is not null || (token.Flags & TokenFlags.Stop) != 0)
+                {
+                    continue;
+                }
+
+                var isName = (token.Flags & TokenFlags.Name) != 0;
+                var isInitial = token.End - token.Start == 1 && char.IsUpper(text[token.Start]);
+                var uncommon = (token.Flags & TokenFlags.Common) == 0 || IsTitleCase(text, token);
+                if (!isName && !isInitial)
+                {
+                    continue;
+                }
+
+                // A name before a detected name may be an ordinary word too ("MARY SOUZA"); after one, it must not be
+                // ("Dr Vasquez team" keeps "team").
+                var left = i > 0 && tokens[i - 1].ResultType == PhiType.Name && tokens[i - 1].Result is not null
+                    && (uncommon || isInitial) && IsJoined(text, tokens[i - 1], token, allowComma: true);
+                var right = i + 1 < tokens.Length && tokens[i + 1].ResultType == PhiType.Name && tokens[i + 1].Result is not null
+                    && (uncommon || isInitial) && IsJoined(text, token, tokens[i + 1], allowComma: true);
+                if (left || right)
+                {
+                    Mark(ref token, PhiType.Name, "name-adjacent");
+                }
+            }
+        }
+
+        RemoveEponyms(text, tokens);
+    }
+
+    private static void MarkInstitution(ReadOnlySpan<char> text, Span<Token> tokens, int institutionIndex)
+    {
+        // Walk back over the institution's own words ("SACRED HEART HOSPITAL", "Union Memorial"): anything but stop words,
+        // clinical shorthand and generic modifiers ("outside", "the").
+        var first = institutionIndex;
+        for (var j = institutionIndex - 1; j >= 0 && institutionIndex - j <= MaxInstitutionWords; j--)
+        {
+            var flags = tokens[j].Flags;
+            var properWord = (flags & TokenFlags.Common) == 0 || (flags & (TokenFlags.Name | TokenFlags.Place)) != 0
+                || (char.IsUpper(text[tokens[j].Start]) && !char.IsUpper(text[tokens[j].End - 1]));
+            if ((flags & (TokenFlags.Stop | TokenFlags.Title | TokenFlags.Relation | TokenFlags.PlaceCue)) != 0 || !properWord
+                || !IsJoined(text, tokens[j], tokens[j + 1], allowComma: false))
+            {
+                break;
+            }
+
+            first = j;
+        }
+
+        for (var j = first; j < institutionIndex; j++)
+        {
+            Mark(ref tokens[j], PhiType.Location, "institution-name");
+        }
+
+        // Proper-name institution words ("Memorial", "General") following a marked word are part of the name.
+        if (first < institutionIndex)
+        {
+            Mark(ref tokens[institutionIndex], PhiType.Location, "institution-name");
+        }
+    }
+
+    private static void MarkNameBeforeCredential(ReadOnlySpan<char> text, Span<Token> tokens, int credentialIndex)
+    {
+        // "Nancy Jones, RN", "Q. LANDER RRT", "WARREN KAVALIUNAS NP": up to three name-like words before a credential.
+        for (var j = credentialIndex - 1; j >= 0 && credentialIndex - j <= 3; j--)
+        {
+            var flags = tokens[j].Flags;
+            var initial = tokens[j].End - tokens[j].Start == 1;
+            var nameLike = initial || (flags & TokenFlags.Name) != 0 || (flags & TokenFlags.Common) == 0 || IsTitleCase(text, tokens[j]);
+            if (!nameLike || (flags & (TokenFlags.Stop | TokenFlags.Credential)) != 0 || !IsJoined(text, tokens[j], tokens[j + 1], allowComma: true)
+                || ((flags & TokenFlags.Common) != 0 && (flags & TokenFlags.Name) == 0))
+            {
+                return;
+            }
+
+            Mark(ref tokens[j], PhiType.Name, "name-before-credential");
+        }
+    }
+
+    private static bool IsTitleCase(ReadOnlySpan<char> text, Token token) =>
+        char.IsUpper(text[token.Start]) && token.End - token.Start > 1 && char.IsLower(text[token.End - 1]);
+
+    private static bool IsSaint(ReadOnlySpan<char> text, Token token)
+    {
+        var word = text[token.Start..token.End];
+        return word.Equals("saint", StringComparison.OrdinalIgnoreCase)
+            || (word.Equals("st", StringComparison.OrdinalIgnoreCase) && token.End < text.Length && text[token.End] == '.');
+    }
+
+    private static bool IsHospitalAcronym(ReadOnlySpan<char> word) =>
+        // "GH", "UMMC", "JHH", "BMC": short acronyms ending the way hospital abbreviations do.
+        word.Length is >= 2 and <= 5 && !word.ContainsAnyExcept(AsciiLetters)
+        && (word.EndsWith("h", StringComparison.OrdinalIgnoreCase) || word.EndsWith("mc", StringComparison.OrdinalIgnoreCase)
+            || word.EndsWith("hc", StringComparison.OrdinalIgnoreCase))
+        && !word.Equals("ch", StringComparison.OrdinalIgnoreCase);
+
+    private void RemoveEponyms(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            ref var token = ref tokens[i];
+            if (token.Result is null || token.Result == "name-after-title")
+            {
+                continue;
+            }
+
+            var rest = text[token.Start..];
+            foreach (var phrase in context.EponymsStartingWith(text[token.Start..token.End]))
+            {
+                if (rest.StartsWith(phrase, StringComparison.OrdinalIgnoreCase)
+                    && (rest.Length == phrase.Length || !char.IsLetter(rest[phrase.Length])))
+                {
+                    token.Result = null;
+                    break;
+                }
+            }
+        }
+    }
+
+    private static bool IsPlaceCueForName(ReadOnlySpan<char> text, Token cue)
+    {
+        var word = text[cue.Start..cue.End];
+        return word.Equals("from", StringComparison.OrdinalIgnoreCase) || word.StartsWith("transf", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("at", StringComparison.OrdinalIgnoreCase) || word.Equals("in", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static void Mark(ref Token token, PhiType type, string rule)
+    {
+        token.Result ??= rule;
+        if (token.Result == rule)
+        {
+            token.ResultType = type;
+        }
+    }
+
+    /// <summary>Whether only spaces and a little punctuation separate two tokens (no sentence or field break).</summary>
+    private static bool IsJoined(ReadOnlySpan<char> text, Token left, Token right, bool allowComma)
+    {
+        var gap = text[left.End..right.Start];
+        if (gap.Length > 4)
+        {
+            return false;
+        }
+
+        foreach (var c in gap)
+        {
+            if (c is not (' ' or '.' or '\t') && !(allowComma && c is ',' or ':' or '-' or '(' or ')'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static ReadOnlySpan<char> WithoutPossessive(ReadOnlySpan<char> word) =>
+        word.Length > 3 && word[^2] == '\'' && (word[^1] is 's' or 'S') ? word[..^2] : word;
+
+    private struct Token
+    {
+        public int Start;
+        public int End;
+        public TokenFlags Flags;
+        public string? Result;
+        public PhiType ResultType;
+    }
+
+    [Flags]
+    private enum TokenFlags
+    {
+        None = 0,
+        Name = 1,
+        Common = 2,
+        Place = 4,
+        Title = 8,
+        Relation = 16,
+        PlaceCue = 32,
+        Institution = 64,
+        Stop = 128,
+        Credential = 256,
+    }
+}
