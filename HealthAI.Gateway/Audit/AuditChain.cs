@@ -1,0 +1,133 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace HealthAI.Gateway.Audit;
+
+/// <summary>
+/// The hash chain. A line is the record's JSON with <c>,"hash":"&lt;hex&gt;"}</c> appended in place of its closing brace, where
+/// the hash is SHA-256 over the exact UTF-8 bytes of the record JSON (which holds <c>prev</c>, the previous line's hash). The
+/// verifier therefore needs no canonical form: it strips the suffix and hashes the bytes as written.
+/// </summary>
+public static class AuditChain
+{
+    /// <summary>The <c>prev</c> of the first record.</summary>
+    public static readonly string GenesisHash = new('0', 64);
+
+    private const string HashPrefix = ",\"hash\":\"";
+
+    // ,"hash":" + 64 hex + "}
+    private const int SuffixLength = 9 + 64 + 2;
+
+    /// <summary>Seals one record: returns the line to write (without newline) and its hash.</summary>
+    public static (string Line, string Hash) Seal(AuditRecord record)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(record, AuditJsonContext.Default.AuditRecord);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(json));
+        var line = string.Concat(Encoding.UTF8.GetString(json.AsSpan(0, json.Length - 1)), HashPrefix, hash, "\"}");
+        return (line, hash);
+    }
+
+    /// <summary>Splits a line into the hashed record JSON and the hash it claims; false when the line is not a sealed record.</summary>
+    public static bool TryOpen(string line, out string recordJson, out string claimedHash)
+    {
+        recordJson = claimedHash = "";
+        if (line.Length <= SuffixLength || !line.EndsWith("\"}", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var suffixStart = line.Length - SuffixLength;
+        if (string.CompareOrdinal(line, suffixStart, HashPrefix, 0, HashPrefix.Length) != 0)
+        {
+            return false;
+        }
+
+        claimedHash = line.Substring(suffixStart + HashPrefix.Length, 64);
+        recordJson = string.Concat(line.AsSpan(0, suffixStart), "}");
+        return true;
+    }
+
+    /// <summary>SHA-256 (lower-case hex) of the record JSON as written.</summary>
+    public static string Hash(string recordJson) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(recordJson)));
+
+    /// <summary>
+    /// Checks every line of <paramref name="reader"/>: each must be a sealed record whose hash matches its bytes, whose
+    /// <c>prev</c> is the previous line's hash and whose <c>seq</c> follows the previous one. Stops at the first problem and says
+    /// which line and what kind (altered, deleted, reordered, unreadable).
+    /// </summary>
+    public static async Task<AuditVerification> VerifyAsync(TextReader reader, CancellationToken cancellationToken)
+    {
+        var previousHash = GenesisHash;
+        long previousSequence = 0;
+        var lineNumber = 0;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            lineNumber++;
+            if (line.Length == 0)
+            {
+                return AuditVerification.Fail(lineNumber, "empty line: a record was blanked out");
+            }
+
+            if (!TryOpen(line, out var recordJson, out var claimedHash))
+            {
+                return AuditVerification.Fail(lineNumber, "not a sealed audit record (hash missing or line truncated)");
+            }
+
+            if (!string.Equals(Hash(recordJson), claimedHash, StringComparison.Ordinal))
+            {
+                return AuditVerification.Fail(lineNumber, "record altered: its content does not match its hash");
+            }
+
+            long sequence;
+            string prev;
+            try
+            {
+                using var document = JsonDocument.Parse(recordJson);
+                sequence = document.RootElement.GetProperty("seq").GetInt64();
+                prev = document.RootElement.GetProperty("prev").GetString() ?? "";
+            }
+            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                return AuditVerification.Fail(lineNumber, "record unreadable: 'seq' or 'prev' missing");
+            }
+
+            // The first line of a file may continue an earlier file; after that every link must hold.
+            if (lineNumber > 1 || sequence == 1)
+            {
+                if (lineNumber > 1 && sequence != previousSequence + 1)
+                {
+                    var gap = sequence - previousSequence - 1;
+                    return AuditVerification.Fail(lineNumber, gap > 0
+                        ? $"{gap} record(s) deleted before this line (sequence jumps from {previousSequence} to {sequence})"
+                        : $"records reordered or duplicated (sequence {sequence} after {previousSequence})");
+                }
+
+                if (!string.Equals(prev, previousHash, StringComparison.Ordinal))
+                {
+                    return AuditVerification.Fail(lineNumber, lineNumber == 1
+                        ? "the first record does not start the chain"
+                        : "chain broken: 'prev' does not match the previous line's hash (a record was replaced or removed)");
+                }
+            }
+
+            previousHash = claimedHash;
+            previousSequence = sequence;
+        }
+
+        return AuditVerification.Ok(lineNumber, previousSequence, previousHash);
+    }
+}
+
+/// <summary>The result of <see cref="AuditChain.VerifyAsync"/>.</summary>
+/// <param name="IsValid">True when every line checked out.</param>
+/// <param name="Line">The failing line (1-based), or the number of lines read when valid.</param>
+/// <param name="Problem">What is wrong at <paramref name="Line"/>; empty when valid.</param>
+/// <param name="LastSequence">The last record's sequence number when valid.</param>
+/// <param name="LastHash">The last record's hash when valid (the anchor to store elsewhere).</param>
+public sealed record AuditVerification(bool IsValid, int Line, string Problem, long LastSequence, string LastHash)
+{
+    internal static AuditVerification Ok(int lines, long lastSequence, string lastHash) => new(true, lines, "", lastSequence, lastHash);
+
+    internal static AuditVerification Fail(int line, string problem) => new(false, line, problem, 0, "");
+}

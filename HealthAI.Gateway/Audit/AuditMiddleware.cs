@@ -1,0 +1,78 @@
+using System.Security.Claims;
+using HealthAI.Gateway.Authentication;
+using HealthAI.Gateway.Limits;
+
+namespace HealthAI.Gateway.Audit;
+
+/// <summary>
+/// Writes one audit record per request (probes and the OpenAPI document excepted) whatever the outcome: success, 401, 403,
+/// 429, validation failure, downstream failure, exception or client cancellation.
+/// </summary>
+internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail, TimeProvider timeProvider)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments(ServiceDefaultsExtensions.HealthPath) || path.StartsWithSegments(ServiceDefaultsExtensions.AlivePath)
+            || path.StartsWithSegments("/openapi"))
+        {
+            await next(context);
+            return;
+        }
+
+        var feature = new AuditFeature();
+        context.Features.Set(feature);
+        var started = timeProvider.GetTimestamp();
+        var time = timeProvider.GetUtcNow();
+        int? statusOverride = null;
+        try
+        {
+            await next(context);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            statusOverride = 499;
+            throw;
+        }
+        catch
+        {
+            statusOverride = StatusCodes.Status500InternalServerError;
+            throw;
+        }
+        finally
+        {
+            var status = statusOverride ?? context.Response.StatusCode;
+            trail.Append(new AuditRecord
+            {
+                Time = time,
+                RequestId = ProblemDetailsExtensions.GetRequestId(context),
+                Subject = Subject(context.User),
+                Method = context.Request.Method,
+                Route = context.GetEndpoint()?.Metadata.GetMetadata<GatewayRouteMetadata>()?.RouteId ?? "(unmatched)",
+                Scopes = context.User.Identity?.IsAuthenticated == true ? ScopeRequirementHandler.GrantedScopes(context.User) : [],
+                Outcome = Outcome(status),
+                Status = status,
+                LatencyMs = Math.Round(timeProvider.GetElapsedTime(started).TotalMilliseconds, 3),
+                Entities = feature.Entities,
+            });
+        }
+    }
+
+    private static string? Subject(ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true
+            ? user.FindFirstValue("azp") ?? user.FindFirstValue("client_id") ?? user.FindFirstValue("appid") ?? user.FindFirstValue("sub")
+            : null;
+
+    private static string Outcome(int status) => status switch
+    {
+        < 400 => "success",
+        401 => "unauthenticated",
+        403 => "forbidden",
+        429 => "rate_limited",
+        499 => "cancelled",
+        413 or 415 or 400 or 404 or 405 or 422 => "rejected",
+        502 or 503 or 504 => "upstream_failure",
+        >= 500 => "error",
+        _ => "rejected",
+    };
+}

@@ -1,0 +1,17 @@
+namespace HealthAI.Gateway.Audit;
+
+/// <summary>Where audit lines go. Bound from <c>Gateway:Audit</c>.</summary>
+public sealed class AuditOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Gateway:Audit";
+
+    /// <summary>Write to <see cref="FilePath"/> (the default sink).</summary>
+    public bool File { get; set; } = true;
+
+    /// <summary>The audit file; the chain resumes from its last line on start-up.</summary>
+    public string FilePath { get; set; } = "audit/gateway-audit.jsonl";
+
+    /// <summary>Also (or only) write each line to standard output, for a log collector.</summary>
+    public bool Stdout { get; set; }
+}

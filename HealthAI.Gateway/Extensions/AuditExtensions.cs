@@ -1,0 +1,20 @@
+using HealthAI.Gateway.Audit;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>The hash-chained audit trail.</summary>
+public static class GatewayAuditExtensions
+{
+    /// <summary>Registers the audit writer with its sinks from <c>Gateway:Audit</c>.</summary>
+    public static IHostApplicationBuilder AddGatewayAudit(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuditOptions>()
+            .BindConfiguration(AuditOptions.SectionName)
+            .Validate(o => o.File || o.Stdout, $"Enable '{AuditOptions.SectionName}:File' or '{AuditOptions.SectionName}:Stdout': every request must be audited.")
+            .Validate(o => !o.File || !string.IsNullOrWhiteSpace(o.FilePath), $"Set '{AuditOptions.SectionName}:FilePath'.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditTrail>());
+        return builder;
+    }
+}

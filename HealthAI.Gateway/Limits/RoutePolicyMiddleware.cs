@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace HealthAI.Gateway.Limits;
+
+/// <summary>
+/// Applies the route table after authorization: the media type (415 naming what is supported) and the body limit (413), both
+/// from the declared <c>Content-Length</c> and, for chunked bodies, while the body is read.
+/// </summary>
+internal sealed class RoutePolicyMiddleware(RequestDelegate next, IOptions<GatewayRoutesOptions> options, IProblemDetailsService problems)
+{
+    private readonly Dictionary<string, GatewayRouteOptions> _routes = options.Value.Routes;
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var metadata = context.GetEndpoint()?.Metadata.GetMetadata<GatewayRouteMetadata>();
+        if (metadata is null || !_routes.TryGetValue(metadata.RouteId, out var route))
+        {
+            return next(context);
+        }
+
+        var request = context.Request;
+        var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+        if (hasBody && !IsSupported(request.ContentType, route.ContentTypes))
+        {
+            var supported = route.ContentTypes.Count == 0 ? "no request body" : string.Join(", ", route.ContentTypes);
+            return WriteProblemAsync(context, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.",
+                $"This route accepts {supported}.");
+        }
+
+        if (request.ContentLength > route.MaxRequestBodyBytes)
+        {
+            return WriteProblemAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large.",
+                $"This route accepts at most {route.MaxRequestBodyBytes} bytes.");
+        }
+
+        // Kestrel enforces this limit while the body streams in (chunked bodies included) and answers 413 itself; hosts without
+        // the feature (TestServer) get the same bound from the counting stream.
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = route.MaxRequestBodyBytes;
+        }
+        else if (hasBody)
+        {
+            request.Body = new LengthLimitedStream(request.Body, route.MaxRequestBodyBytes);
+        }
+
+        return next(context);
+    }
+
+    internal static bool IsSupported(string? contentType, List<string> supported)
+    {
+        if (string.IsNullOrEmpty(contentType))
+        {
+            return false;
+        }
+
+        var mediaType = contentType.AsSpan();
+        var semicolon = mediaType.IndexOf(';');
+        if (semicolon >= 0)
+        {
+            mediaType = mediaType[..semicolon];
+        }
+
+        mediaType = mediaType.Trim();
+        foreach (var candidate in supported)
+        {
+            if (mediaType.Equals(candidate, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        return problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        }).AsTask();
+    }
+}

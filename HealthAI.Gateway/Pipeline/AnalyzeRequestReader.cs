@@ -1,0 +1,142 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace HealthAI.Gateway.Pipeline;
+
+/// <summary>
+/// Reads and validates analyze requests. JSON errors name the field (<c>deid.mode</c>, <c>notes[3].text</c>) and never quote the
+/// value: the value may be PHI.
+/// </summary>
+public sealed class AnalyzeRequestReader(IOptions<AnalyzeOptions> options)
+{
+    private static readonly string[] Modes = ["placeholder", "redact", "mask", "surrogate"];
+
+    // Patient identifiers are short; a long one is a mistake (or a note pasted into the wrong field).
+    private const int MaxIdentifierLength = 256;
+
+    /// <summary>Reads one note from JSON or text/plain. Returns the request, or the validation errors by field.</summary>
+    public async Task<(AnalyzeRequest? Request, Dictionary<string, string[]>? Errors)> ReadNoteAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        AnalyzeRequest? note;
+        if (IsPlainText(request.ContentType))
+        {
+            using var reader = new StreamReader(request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
+            note = new AnalyzeRequest(await reader.ReadToEndAsync(cancellationToken));
+        }
+        else
+        {
+            var (parsed, error) = await DeserializeAsync(request, GatewayJsonContext.Default.AnalyzeRequest, cancellationToken);
+            if (error is not null)
+            {
+                return (null, error);
+            }
+
+            note = parsed;
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        Validate(note, "", errors);
+        return errors.Count == 0 ? (note, null) : (null, errors);
+    }
+
+    /// <summary>Reads a batch; every invalid note is reported under <c>notes[i].field</c>.</summary>
+    public async Task<(AnalyzeBatchRequest? Request, Dictionary<string, string[]>? Errors)> ReadBatchAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (batch, error) = await DeserializeAsync(request, GatewayJsonContext.Default.AnalyzeBatchRequest, cancellationToken);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var max = options.Value.MaxBatchSize;
+        if (batch?.Notes is not { Count: > 0 } notes)
+        {
+            errors["notes"] = ["At least one note is required."];
+        }
+        else if (notes.Count > max)
+        {
+            errors["notes"] = [$"At most {max} notes per batch."];
+        }
+        else
+        {
+            for (var i = 0; i < notes.Count; i++)
+            {
+                Validate(notes[i], $"notes[{i}].", errors);
+            }
+        }
+
+        return errors.Count == 0 ? (batch, null) : (null, errors);
+    }
+
+    private void Validate(AnalyzeRequest? note, string prefix, Dictionary<string, string[]> errors)
+    {
+        if (note is null)
+        {
+            errors[prefix.Length == 0 ? "body" : prefix.TrimEnd('.')] = ["A note object is required."];
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(note.Text))
+        {
+            errors[prefix + "text"] = ["The note text is required."];
+        }
+        else if (note.Text.Length > options.Value.MaxTextLength)
+        {
+            errors[prefix + "text"] = [$"The note text must be at most {options.Value.MaxTextLength} characters."];
+        }
+
+        if (note.Deid?.Mode is { } mode && Array.IndexOf(Modes, mode) < 0)
+        {
+            errors[prefix + "deid.mode"] = [$"Must be one of: {string.Join(", ", Modes)}."];
+        }
+
+        if (note.Patient is { } patient)
+        {
+            CheckIdentifier(patient.Name, prefix + "patient.name", errors);
+            CheckIdentifier(patient.Mrn, prefix + "patient.mrn", errors);
+            CheckIdentifier(patient.BirthDate, prefix + "patient.birthDate", errors);
+        }
+    }
+
+    private static void CheckIdentifier(string? value, string field, Dictionary<string, string[]> errors)
+    {
+        if (value is { Length: > MaxIdentifierLength })
+        {
+            errors[field] = [$"Must be at most {MaxIdentifierLength} characters."];
+        }
+    }
+
+    private static async Task<(T? Value, Dictionary<string, string[]>? Errors)> DeserializeAsync<T>(
+        HttpRequest request, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await JsonSerializer.DeserializeAsync(request.Body, type, cancellationToken), null);
+        }
+        catch (JsonException ex)
+        {
+            // Path only: the exception message can quote the offending value.
+            var field = FieldName(ex.Path);
+            return (default, new Dictionary<string, string[]>(StringComparer.Ordinal)
+            {
+                [field] = [field == "body" ? "The body is not valid JSON for this route." : "Invalid value or unknown field."],
+            });
+        }
+    }
+
+    /// <summary><c>$.notes[3].text</c> becomes <c>notes[3].text</c>; the root becomes <c>body</c>.</summary>
+    internal static string FieldName(string? jsonPath)
+    {
+        if (string.IsNullOrEmpty(jsonPath) || jsonPath == "$")
+        {
+            return "body";
+        }
+
+        return jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
+    }
+
+    private static bool IsPlainText(string? contentType) =>
+        contentType is not null && contentType.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase);
+}

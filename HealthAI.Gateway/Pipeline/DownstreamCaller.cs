@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using HealthAI.ServiceDefaults.Resilience;
+using HealthAI.ServiceDefaults.ServiceDiscovery;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace HealthAI.Gateway.Pipeline;
+
+/// <summary>
+/// One JSON call to a downstream service with the hop's own timeout, turning every way it can fail into a
+/// <see cref="DownstreamException"/>. The caller's cancellation is passed through untouched (it is not a timeout).
+/// </summary>
+internal static class DownstreamCaller
+{
+    public static async Task<TResponse> PostAsync<TRequest, TResponse>(
+        HttpClient http,
+        string hop,
+        string path,
+        TRequest body,
+        JsonTypeInfo<TRequest> requestType,
+        JsonTypeInfo<TResponse> responseType,
+        TimeSpan timeout,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+        where TResponse : class
+    {
+        using var hopTimeout = new CancellationTokenSource(timeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, hopTimeout.Token);
+        // Both internal calls are pure functions of their input, so repeating one is safe (bounded by the resilience options).
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, requestType) }.AllowRetry();
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            var status = (int)response.StatusCode;
+            if (status is >= 500 or 429 or 408)
+            {
+                throw new DownstreamException(hop, DownstreamFailure.Unavailable, Status(status));
+            }
+
+            if (status is < 200 or >= 300)
+            {
+                throw new DownstreamException(hop, DownstreamFailure.BadResponse, Status(status));
+            }
+
+            return await response.Content.ReadFromJsonAsync(responseType, linked.Token)
+                ?? throw new DownstreamException(hop, DownstreamFailure.BadResponse, "empty body");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException ex)
+        {
+            throw new DownstreamException(hop, DownstreamFailure.TimedOut, "hop timeout", ex);
+        }
+        catch (TimeoutRejectedException ex)
+        {
+            throw new DownstreamException(hop, DownstreamFailure.TimedOut, "attempt timeout", ex);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            throw new DownstreamException(hop, DownstreamFailure.CircuitOpen, "circuit open", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new DownstreamException(hop, DownstreamFailure.Unavailable, ex.HttpRequestError.ToString(), ex);
+        }
+        catch (ServiceEndpointNotFoundException ex)
+        {
+            throw new DownstreamException(hop, DownstreamFailure.Unavailable, "no endpoint configured", ex);
+        }
+        catch (JsonException ex)
+        {
+            throw new DownstreamException(hop, DownstreamFailure.BadResponse, "malformed JSON", ex);
+        }
+    }
+
+    private static string Status(int status) => "status " + status.ToString(CultureInfo.InvariantCulture);
+}

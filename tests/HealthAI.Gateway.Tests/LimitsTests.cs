@@ -1,0 +1,149 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace HealthAI.Gateway.Tests;
+
+public sealed class LimitsTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private HttpClient Client()
+    {
+        fixture.ResetFakes();
+        return fixture.App.CreateClient(TestTokens.Create());
+    }
+
+    private static async Task<JsonNode> ProblemAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+    }
+
+    [Fact]
+    public async Task RateLimit_Is429_WithRetryAfter_PerClient()
+    {
+        var settings = GatewayApp.DefaultSettings(fixture.Deid, fixture.Tokenizer, fixture.Triton);
+        settings["Gateway:RateLimiting:TokenLimit"] = "2";
+        settings["Gateway:RateLimiting:TokensPerPeriod"] = "1";
+        settings["Gateway:RateLimiting:ReplenishmentPeriod"] = "00:10:00";
+        await using var app = new GatewayApp(settings);
+        fixture.ResetFakes();
+        var first = app.CreateClient(TestTokens.Create(subject: "client-a"));
+        var second = app.CreateClient(TestTokens.Create(subject: "client-b"));
+        var note = new { text = "fine" };
+
+        Assert.Equal(HttpStatusCode.OK, (await first.PostAsJsonAsync("/v1/notes/analyze", note, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await first.PostAsJsonAsync("/v1/notes/analyze", note, Ct)).StatusCode);
+        var limited = await first.PostAsJsonAsync("/v1/notes/analyze", note, Ct);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.True(limited.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
+        Assert.Equal(429, (int)(await ProblemAsync(limited))["status"]!);
+        // Another client has its own bucket.
+        Assert.Equal(HttpStatusCode.OK, (await second.PostAsJsonAsync("/v1/notes/analyze", note, Ct)).StatusCode);
+        // Probes are never limited.
+        Assert.Equal(HttpStatusCode.OK, (await first.GetAsync("/alive", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task BodyOverTheRouteLimit_Is413_BeforeDeid()
+    {
+        var client = Client();
+        var text = new string('a', 300 * 1024);
+
+        var response = await client.PostAsJsonAsync("/v1/notes/analyze", new { text }, Ct);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("262144", (string?)(await ProblemAsync(response))["detail"], StringComparison.Ordinal);
+        Assert.Equal(0, fixture.Deid.Calls);
+    }
+
+    [Fact]
+    public async Task ChunkedBodyOverTheLimit_Is413()
+    {
+        var client = Client();
+        var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes($"{{\"text\":\"{new string('a', 300 * 1024)}\"}}")));
+        content.Headers.ContentType = new("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/notes/analyze") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(0, fixture.Deid.Calls);
+    }
+
+    [Theory]
+    [InlineData("image/png")]
+    [InlineData("application/xml")]
+    [InlineData("multipart/form-data")]
+    public async Task UnsupportedMediaType_Is415_NamingWhatIsSupported(string mediaType)
+    {
+        var content = new ByteArrayContent([1, 2, 3, 4]);
+        content.Headers.ContentType = new(mediaType);
+
+        var response = await Client().PostAsync("/v1/notes/analyze", content, Ct);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        var detail = (string?)(await ProblemAsync(response))["detail"];
+        Assert.Contains("application/json", detail, StringComparison.Ordinal);
+        Assert.Contains("text/plain", detail, StringComparison.Ordinal);
+        Assert.Equal(0, fixture.Deid.Calls);
+    }
+
+    public static TheoryData<string, string> InvalidBodies() => new()
+    {
+        { "{}", "text" },
+        { "{\"text\": \"   \"}", "text" },
+        { "{\"text\": 42}", "text" },
+        { "{\"text\": \"ok\", \"deid\": {\"mode\": \"shred\"}}", "deid.mode" },
+        { "{\"text\": \"ok\", \"patient\": {\"name\": 7}}", "patient.name" },
+        { "{\"text\": \"ok\", \"pateint\": {}}", "pateint" },
+        { "{\"text\": \"ok\"", "body" },
+        { "[]", "body" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidBodies))]
+    public async Task InvalidJson_Is400_NamingTheField(string json, string field)
+    {
+        var response = await Client().PostAsync("/v1/notes/analyze", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await ProblemAsync(response))["errors"]!.AsObject();
+        Assert.True(errors.ContainsKey(field), $"expected an error for '{field}', got: {string.Join(", ", errors.Select(e => e.Key))}");
+        Assert.Equal(0, fixture.Deid.Calls);
+    }
+
+    [Fact]
+    public async Task Batch_OverTheLimit_Is400_OnNotes()
+    {
+        var notes = Enumerable.Range(0, 65).Select(i => new { text = $"n{i}" }).ToArray();
+
+        var response = await Client().PostAsJsonAsync("/v1/notes/analyze-batch", new { notes }, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await ProblemAsync(response))["errors"]!.AsObject().ContainsKey("notes"));
+    }
+
+    [Fact]
+    public async Task Batch_InvalidItem_Is400_NamingTheItemField()
+    {
+        var response = await Client().PostAsync("/v1/notes/analyze-batch",
+            new StringContent("{\"notes\": [{\"text\": \"ok\"}, {\"text\": \"\"}]}", Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await ProblemAsync(response))["errors"]!.AsObject().ContainsKey("notes[1].text"));
+        Assert.Equal(0, fixture.Deid.Calls);
+    }
+
+    [Fact]
+    public async Task UnknownRoute_Is404_ProblemDetails()
+    {
+        var response = await Client().GetAsync("/v1/nothing-here", Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
