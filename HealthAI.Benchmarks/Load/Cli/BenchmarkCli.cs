@@ -75,7 +75,7 @@ public static class BenchmarkCli
 
         var display = IRunDisplay.ForConsole(settings.PlainOutput);
         settings = await EnsureModelRepositoryAsync(settings, display, cancellationToken);
-        await using var system = settings.StartSystem ? await SystemLauncher.StartAsync(settings, display, cancellationToken) : null;
+        await using var system = settings.StartSystem ? await SystemLauncher.StartAsync(settings, display, liftRateLimits: true, cancellationToken) : null;
         settings = system?.Apply(settings) ?? settings;
         var corpus = ClinicalTextCorpus.Create(settings.CorpusSize, settings.Seed);
         var plans = ScenarioCatalog.Plan(settings, corpus, BearerToken(settings));
@@ -100,7 +100,7 @@ public static class BenchmarkCli
 
         var display = IRunDisplay.ForConsole(settings.PlainOutput);
         settings = await EnsureModelRepositoryAsync(settings, display, cancellationToken);
-        await using var system = settings.StartSystem ? await SystemLauncher.StartAsync(settings, display, cancellationToken) : null;
+        await using var system = settings.StartSystem ? await SystemLauncher.StartAsync(settings, display, liftRateLimits: false, cancellationToken) : null;
         settings = system?.Apply(settings) ?? settings;
         var pids = system?.ProcessIds ?? settings.WatchPids;
         var corpus = ClinicalTextCorpus.Create(settings.CorpusSize, settings.Seed);

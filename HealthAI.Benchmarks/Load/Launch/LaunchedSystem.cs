@@ -9,6 +9,9 @@ public sealed class LaunchedSystem(DirectoryInfo workDirectory, string signingKe
 
     public string SigningKeyBase64 { get; } = signingKeyBase64;
 
+    /// <summary>A folder for this run's derived model repositories and audit files; deleted on dispose.</summary>
+    public string WorkDirectory => workDirectory.FullName;
+
     public string Issuer { get; } = issuer;
 
     public string Audience { get; } = audience;

@@ -15,7 +15,12 @@ public static class SystemLauncher
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
-    public static async Task<LaunchedSystem> StartAsync(LoadSettings settings, IRunDisplay display, CancellationToken cancellationToken)
+    /// <remarks>
+    /// <c>liftRateLimits</c> is true for Table I runs: the gateway's per-client rate limit (100/s by default) would otherwise cap one
+    /// load generator's throughput at the limit instead of the system's capacity. The soak keeps the shipped limits so it
+    /// exercises real 429s.
+    /// </remarks>
+    public static async Task<LaunchedSystem> StartAsync(LoadSettings settings, IRunDisplay display, bool liftRateLimits, CancellationToken cancellationToken)
     {
         var root = settings.RepositoryRoot ?? FindRepositoryRoot(Directory.GetCurrentDirectory());
         var work = Directory.CreateTempSubdirectory("healthai-bench-");
@@ -40,7 +45,11 @@ public static class SystemLauncher
             Uri? deid = null, tokenizer = null, tokenizerBatching = null, gateway = null, gatewayBatching = null;
             if (needs.Overlaps(["c", "d", "e"]))
             {
-                deid = await StartWebServiceAsync(system, Dll("HealthAI.Deid"), "deid", [], display, cancellationToken);
+                deid = await StartWebServiceAsync(system, Dll("HealthAI.Deid"), "deid", new(StringComparer.Ordinal)
+                {
+                    // Surrogate mode's key is required outside Development; a fresh one per run (the benchmark uses placeholders).
+                    ["HealthAI__Deid__SurrogateKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+                }, display, cancellationToken);
             }
 
             if (needs.Overlaps(["c", "e"]))
@@ -55,12 +64,12 @@ public static class SystemLauncher
 
             if (needs.Contains("c"))
             {
-                gateway = await StartWebServiceAsync(system, Dll("HealthAI.Gateway"), "gateway", GatewayEnvironment(system, deid!, tokenizer!), display, cancellationToken);
+                gateway = await StartWebServiceAsync(system, Dll("HealthAI.Gateway"), "gateway", GatewayEnvironment(system, "gateway", deid!, tokenizer!, tritonPlain!.Value, liftRateLimits), display, cancellationToken);
             }
 
             if (needs.Contains("d"))
             {
-                gatewayBatching = await StartWebServiceAsync(system, Dll("HealthAI.Gateway"), "gateway-batching", GatewayEnvironment(system, deid!, tokenizerBatching!), display, cancellationToken);
+                gatewayBatching = await StartWebServiceAsync(system, Dll("HealthAI.Gateway"), "gateway-batching", GatewayEnvironment(system, "gateway-batching", deid!, tokenizerBatching!, tritonBatching!.Value, liftRateLimits), display, cancellationToken);
             }
 
             system.Urls = new TargetUrls(tritonPlain?.Http, tritonPlain?.Grpc, tritonBatching?.Http, tritonBatching?.Grpc, gateway, gatewayBatching, deid, tokenizer);
@@ -163,10 +172,25 @@ public static class SystemLauncher
         ["services__triton__grpc__0"] = triton.Grpc.ToString().TrimEnd('/'),
     };
 
-    private static Dictionary<string, string> GatewayEnvironment(LaunchedSystem system, Uri deid, Uri tokenizer) => new(StringComparer.Ordinal)
+    private static Dictionary<string, string> GatewayEnvironment(
+        LaunchedSystem system, string name, Uri deid, Uri tokenizer, (Uri Http, Uri Grpc) triton, bool liftRateLimits)
+    {
+        var environment = GatewayEnvironment(system, deid, tokenizer, triton);
+        environment["Gateway__Audit__FilePath"] = Path.Combine(system.WorkDirectory, name + "-audit.jsonl");
+        if (liftRateLimits)
+        {
+            environment["Gateway__RateLimiting__TokenLimit"] = "1000000";
+            environment["Gateway__RateLimiting__TokensPerPeriod"] = "1000000";
+        }
+
+        return environment;
+    }
+
+    private static Dictionary<string, string> GatewayEnvironment(LaunchedSystem system, Uri deid, Uri tokenizer, (Uri Http, Uri Grpc) triton) => new(StringComparer.Ordinal)
     {
         ["services__deid__http__0"] = deid.ToString().TrimEnd('/'),
         ["services__tokenizer__http__0"] = tokenizer.ToString().TrimEnd('/'),
+        ["services__triton__http__0"] = triton.Http.ToString().TrimEnd('/'),
         ["Authentication__Schemes__Bearer__ValidIssuer"] = system.Issuer,
         ["Authentication__Schemes__Bearer__ValidAudiences__0"] = system.Audience,
         ["Authentication__Schemes__Bearer__SigningKeys__0__Issuer"] = system.Issuer,
