@@ -45,6 +45,12 @@ public sealed unsafe partial class InferenceSession
             for (var i = 0; i < inputs.Length; i++)
             {
                 ref readonly var input = ref inputs[i];
+                if (input.Name is null)
+                {
+                    throw new ArgumentException(
+                        "A default TensorInput has no name or data; create one with TensorInput.FromInt64/FromFloat/FromInt32.", nameof(inputs));
+                }
+
                 var index = _inputNames.IndexOf(input.Name);
                 inputNames[i] = index >= 0 ? (nint)_inputNames[index] : TemporaryName(input.Name, ref temporaryNames);
                 pins[i] = input.Pin();

@@ -305,7 +305,7 @@ public static class HttpTensorCodec
         }
 
         var header = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(header))
+        using (var writer = new Utf8JsonWriter(header, TritonJsonContext.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("model_name", result.ModelName);

@@ -36,7 +36,7 @@ public static class KServeHttpApi
 
     public static JsonHttpResult<ServerMetadataBody> GetServerMetadata() =>
         TypedResults.Json(new ServerMetadataBody(ServerStatus.ServerName, ServerStatus.ServerVersion, ServerStatus.Extensions),
-            TritonJsonContext.Default.ServerMetadataBody);
+            TritonJsonContext.Relaxed.ServerMetadataBody);
 
     public static Results<Ok, BadRequest> GetLive(ServerStatus status) =>
         status.IsLive ? TypedResults.Ok() : TypedResults.BadRequest();
@@ -47,19 +47,19 @@ public static class KServeHttpApi
     public static Results<Ok, JsonHttpResult<ErrorBody>> GetModelReady(ModelManager models, string model, long? version) =>
         models.IsReady(model, Version(version))
             ? TypedResults.Ok()
-            : TypedResults.Json(new ErrorBody("Model version not ready"), TritonJsonContext.Default.ErrorBody, statusCode: 400);
+            : TypedResults.Json(new ErrorBody("Model version not ready"), TritonJsonContext.Relaxed.ErrorBody, statusCode: 400);
 
     public static JsonHttpResult<ModelMetadataBody> GetModelMetadata(ModelManager models, string model, long? version) =>
-        TypedResults.Json(ModelDescriptions.Metadata(models, model, Version(version)), TritonJsonContext.Default.ModelMetadataBody);
+        TypedResults.Json(ModelDescriptions.Metadata(models, model, Version(version)), TritonJsonContext.Relaxed.ModelMetadataBody);
 
     public static FileContentHttpResult GetModelConfig(ModelManager models, string model, long? version) =>
         TypedResults.Bytes(ModelConfigJson.ToUtf8(models.Resolve(model, Version(version)).Config), "application/json");
 
     public static JsonHttpResult<StatisticsBody> GetAllStatistics(ModelManager models) =>
-        TypedResults.Json(ModelDescriptions.Statistics(models, null, null), TritonJsonContext.Default.StatisticsBody);
+        TypedResults.Json(ModelDescriptions.Statistics(models, null, null), TritonJsonContext.Relaxed.StatisticsBody);
 
     public static JsonHttpResult<StatisticsBody> GetModelStatistics(ModelManager models, string model, long? version) =>
-        TypedResults.Json(ModelDescriptions.Statistics(models, model, Version(version)), TritonJsonContext.Default.StatisticsBody);
+        TypedResults.Json(ModelDescriptions.Statistics(models, model, Version(version)), TritonJsonContext.Relaxed.StatisticsBody);
 
     /// <summary>Infer with JSON or binary tensors; the response is written straight to the body (JSON header + blobs).</summary>
     public static async Task<EmptyHttpResult> InferAsync(HttpContext context, InferenceService inference, string model, long? version)
@@ -118,7 +118,7 @@ public static class KServeHttpApi
             }
         }
 
-        return TypedResults.Json(entries.ToArray(), TritonJsonContext.Default.RepositoryIndexEntryBodyArray);
+        return TypedResults.Json(entries.ToArray(), TritonJsonContext.Relaxed.RepositoryIndexEntryBodyArray);
     }
 
     public static async Task<Ok> LoadModelAsync(ModelManager models, string model, CancellationToken cancellationToken)

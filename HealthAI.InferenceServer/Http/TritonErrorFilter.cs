@@ -39,7 +39,7 @@ internal sealed class TritonErrorFilter(ILogger<TritonErrorFilter> logger) : IEn
     }
 
     public static IResult Error(string message, int status) =>
-        TypedResults.Json(new ErrorBody(message), TritonJsonContext.Default.ErrorBody, statusCode: status);
+        TypedResults.Json(new ErrorBody(message), TritonJsonContext.Relaxed.ErrorBody, statusCode: status);
 
     public static void DisableStatusCodePages(HttpContext context)
     {

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace HealthAI.InferenceServer.Http;
@@ -62,4 +64,11 @@ public sealed record StatisticsBody([property: JsonPropertyName("model_stats")] 
 [JsonSerializable(typeof(ModelMetadataBody))]
 [JsonSerializable(typeof(RepositoryIndexEntryBody[]))]
 [JsonSerializable(typeof(StatisticsBody))]
-public sealed partial class TritonJsonContext : JsonSerializerContext;
+public sealed partial class TritonJsonContext : JsonSerializerContext
+{
+    /// <summary>Writer settings for hand-written bodies: quotes and apostrophes stay readable, as in Triton's messages.</summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The context with Triton-like escaping; use its type infos for every response body.</summary>
+    public static TritonJsonContext Relaxed { get; } = new(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+}

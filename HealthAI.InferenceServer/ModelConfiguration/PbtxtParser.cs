@@ -255,12 +255,12 @@ public static class PbtxtParser
             var invariant = CultureInfo.InvariantCulture;
             return field.FieldType switch
             {
-                FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32 => int.Parse(token.Text, NumberStyles.AllowLeadingSign, invariant),
-                FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 => long.Parse(token.Text, NumberStyles.AllowLeadingSign, invariant),
-                FieldType.UInt32 or FieldType.Fixed32 => uint.Parse(token.Text, NumberStyles.None, invariant),
-                FieldType.UInt64 or FieldType.Fixed64 => ulong.Parse(token.Text, NumberStyles.None, invariant),
-                FieldType.Float => float.Parse(token.Text, NumberStyles.Float, invariant),
-                FieldType.Double => double.Parse(token.Text, NumberStyles.Float, invariant),
+                FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32 => (object)int.Parse(token.Text, NumberStyles.AllowLeadingSign, invariant),
+                FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 => (object)long.Parse(token.Text, NumberStyles.AllowLeadingSign, invariant),
+                FieldType.UInt32 or FieldType.Fixed32 => (object)uint.Parse(token.Text, NumberStyles.None, invariant),
+                FieldType.UInt64 or FieldType.Fixed64 => (object)ulong.Parse(token.Text, NumberStyles.None, invariant),
+                FieldType.Float => (object)float.Parse(token.Text, NumberStyles.Float, invariant),
+                FieldType.Double => (object)double.Parse(token.Text, NumberStyles.Float, invariant),
                 _ => throw tokens.Error(token, $"field '{field.Name}' has an unsupported type {field.FieldType}"),
             };
         }
