@@ -48,13 +48,13 @@ public static class ScenarioCatalog
                     plans.AddRange(Http(settings, "e-deid", "deid alone (POST /v1/deidentify)", urls.Deid, "--deid-url", false,
                         (client, _) => new JsonPostTarget(client, "/v1/deidentify", [.. corpus.Select(RequestBodies.Deidentify)], "text", settings.Timeout)));
                     plans.AddRange(Http(settings, "e-tokenizer", "tokenizer alone (POST /v1/tokenize)", urls.Tokenizer, "--tokenizer-url", false,
-                        (client, _) => new JsonPostTarget(client, "/v1/tokenize", [.. corpus.Select(RequestBodies.Tokenize)], "inputIds", settings.Timeout)));
+                        (client, _) => new JsonPostTarget(client, "/v1/tokenize", [.. corpus.Select(t => RequestBodies.Tokenize(t, settings.MaxSequenceLength))], "inputIds", settings.Timeout)));
                     break;
                 case "o":
                     plans.Add(settings.ModelRepository is null
                         ? new ScenarioPlan("o", InProcessTitle, TransportProtocol.InProcess, false, null, null, "no model repository")
                         : new ScenarioPlan("o", InProcessTitle, TransportProtocol.InProcess, false, null, _ =>
-                            new InProcessOrtTarget(ModelFile(settings.ModelRepository), corpus)));
+                            new InProcessOrtTarget(ModelFile(settings.ModelRepository), corpus, settings.MaxSequenceLength)));
                     break;
                 default:
                     throw new ArgumentException($"Unknown scenario '{id}'; known: {string.Join(", ", KnownIds)}.");
@@ -75,12 +75,12 @@ public static class ScenarioCatalog
                 yield return grpc is null
                     ? new ScenarioPlan(id, title, protocol, batching, null, null, $"no gRPC address ({flag.Replace("-url", "-grpc-url", StringComparison.Ordinal)} or --start-system)")
                     : new ScenarioPlan(id, title, protocol, batching, grpc, users =>
-                        new GrpcInferTarget(HttpClients.Create(grpc, protocol, users), [.. corpus.Select(RequestBodies.KServeGrpc)], settings.Timeout));
+                        new GrpcInferTarget(HttpClients.Create(grpc, protocol, users), [.. corpus.Select(t => RequestBodies.KServeGrpc(t, settings.MaxSequenceLength))], settings.Timeout));
                 continue;
             }
 
             yield return Plan(id, title, protocol, batching, http, flag, users =>
-                new JsonPostTarget(HttpClients.Create(http!, protocol, users), path, [.. corpus.Select(RequestBodies.KServeJson)], "outputs", settings.Timeout));
+                new JsonPostTarget(HttpClients.Create(http!, protocol, users), path, [.. corpus.Select(t => RequestBodies.KServeJson(t, settings.MaxSequenceLength))], "outputs", settings.Timeout));
         }
     }
 

@@ -131,7 +131,12 @@ public static class BenchmarkCli
         var root = Path.GetFullPath(Path.Combine(settings.OutputDirectory, "model-repository"));
         display.Line($"generating the bundled model ({HealthAI.ModelBuilder.DistilBert.DistilBertConfig.NameOf(settings.ModelPreset)}) under {root}");
         await HealthAI.ModelBuilder.BundledModel.EnsureAsync(root, settings.ModelPreset, cancellationToken);
-        return settings with { ModelRepository = root, GeneratedModelPreset = HealthAI.ModelBuilder.DistilBert.DistilBertConfig.NameOf(settings.ModelPreset) };
+        return settings with
+        {
+            ModelRepository = root,
+            GeneratedModelPreset = HealthAI.ModelBuilder.DistilBert.DistilBertConfig.NameOf(settings.ModelPreset),
+            MaxSequenceLength = Math.Min(settings.MaxSequenceLength, HealthAI.ModelBuilder.DistilBert.DistilBertConfig.For(settings.ModelPreset).MaxPositions),
+        };
     }
 
     private static string? BearerToken(LoadSettings settings) =>

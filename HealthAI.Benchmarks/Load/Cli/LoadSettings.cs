@@ -40,6 +40,9 @@ public sealed record LoadSettings
 
     public HealthAI.ModelBuilder.ModelPreset ModelPreset { get; init; } = HealthAI.ModelBuilder.ModelPreset.DistilBertBase;
 
+    /// <summary>Longest token sequence sent to the model (its position embeddings' size): 512 for DistilBERT, 128 for the tiny preset.</summary>
+    public int MaxSequenceLength { get; init; } = 512;
+
     /// <summary>Set when this run generated the model repository: the preset's name, for the report.</summary>
     public string? GeneratedModelPreset { get; init; }
 

@@ -15,8 +15,10 @@ public static class SyntheticTokenIds
     private static readonly int[] Buckets = [16, 32, 64, 128, 256, 512];
 
     /// <summary>Returns (input_ids, attention_mask), both of a bucket length.</summary>
-    public static (long[] InputIds, long[] AttentionMask) Encode(string text)
+    public static (long[] InputIds, long[] AttentionMask) Encode(string text, int maxLength = MaxLength)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, Buckets[0]);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxLength, MaxLength);
         var pieces = new List<long>(text.Length / 3) { ClsId };
         foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -41,13 +43,13 @@ public static class SyntheticTokenIds
             }
         }
 
-        if (pieces.Count > MaxLength - 1)
+        if (pieces.Count > maxLength - 1)
         {
-            pieces.RemoveRange(MaxLength - 1, pieces.Count - (MaxLength - 1));
+            pieces.RemoveRange(maxLength - 1, pieces.Count - (maxLength - 1));
         }
 
         pieces.Add(SepId);
-        var length = Buckets.First(bucket => bucket >= pieces.Count);
+        var length = Math.Min(maxLength, Buckets.First(bucket => bucket >= pieces.Count));
         var ids = new long[length];
         var mask = new long[length];
         for (var i = 0; i < pieces.Count; i++)

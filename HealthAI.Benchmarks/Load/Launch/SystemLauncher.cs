@@ -54,12 +54,12 @@ public static class SystemLauncher
 
             if (needs.Overlaps(["c", "e"]))
             {
-                tokenizer = await StartWebServiceAsync(system, Dll("HealthAI.Tokenizer"), "tokenizer", TritonReferences(tritonPlain!.Value), display, cancellationToken);
+                tokenizer = await StartWebServiceAsync(system, Dll("HealthAI.Tokenizer"), "tokenizer", TokenizerEnvironment(tritonPlain!.Value, settings.MaxSequenceLength), display, cancellationToken);
             }
 
             if (needs.Contains("d"))
             {
-                tokenizerBatching = await StartWebServiceAsync(system, Dll("HealthAI.Tokenizer"), "tokenizer-batching", TritonReferences(tritonBatching!.Value), display, cancellationToken);
+                tokenizerBatching = await StartWebServiceAsync(system, Dll("HealthAI.Tokenizer"), "tokenizer-batching", TokenizerEnvironment(tritonBatching!.Value, settings.MaxSequenceLength), display, cancellationToken);
             }
 
             if (needs.Contains("c"))
@@ -166,8 +166,10 @@ public static class SystemLauncher
         }
     }
 
-    private static Dictionary<string, string> TritonReferences((Uri Http, Uri Grpc) triton) => new(StringComparer.Ordinal)
+    private static Dictionary<string, string> TokenizerEnvironment((Uri Http, Uri Grpc) triton, int maxLength) => new(StringComparer.Ordinal)
     {
+        // The tokenizer's default max length is DistilBERT's 512; a smaller generated model has fewer positions.
+        ["HealthAI__Tokenizer__MaxLength"] = maxLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["services__triton__http__0"] = triton.Http.ToString().TrimEnd('/'),
         ["services__triton__grpc__0"] = triton.Grpc.ToString().TrimEnd('/'),
     };

@@ -13,10 +13,10 @@ public sealed class InProcessOrtTarget : ILoadTarget
     private readonly InferenceSession _session;
     private readonly (long[] Ids, long[] Mask)[] _tensors;
 
-    public InProcessOrtTarget(string modelPath, IReadOnlyList<string> corpus)
+    public InProcessOrtTarget(string modelPath, IReadOnlyList<string> corpus, int maxLength = SyntheticTokenIds.MaxLength)
     {
         _session = new InferenceSession(modelPath, new SessionOptions { AllowSpinning = false });
-        _tensors = [.. corpus.Select(SyntheticTokenIds.Encode)];
+        _tensors = [.. corpus.Select(text => SyntheticTokenIds.Encode(text, maxLength))];
         Description = $"in-process ONNX Runtime {OrtEnv.RuntimeVersion} {modelPath}";
     }
 

@@ -29,12 +29,12 @@ public static class RequestBodies
     });
 
     /// <summary>Tokenizer <c>POST /v1/tokenize</c>.</summary>
-    public static byte[] Tokenize(string text) => Json(writer =>
+    public static byte[] Tokenize(string text, int maxLength = SyntheticTokenIds.MaxLength) => Json(writer =>
     {
         writer.WriteStartArray("texts");
         writer.WriteStringValue(text);
         writer.WriteEndArray();
-        writer.WriteNumber("maxLength", SyntheticTokenIds.MaxLength);
+        writer.WriteNumber("maxLength", maxLength);
         writer.WriteString("padding", "bucket");
     });
 
@@ -47,9 +47,9 @@ public static class RequestBodies
     });
 
     /// <summary>KServe v2 JSON <c>POST /v2/models/{model}/infer</c> with one row.</summary>
-    public static byte[] KServeJson(string text)
+    public static byte[] KServeJson(string text, int maxLength = SyntheticTokenIds.MaxLength)
     {
-        var (ids, mask) = SyntheticTokenIds.Encode(text);
+        var (ids, mask) = SyntheticTokenIds.Encode(text, maxLength);
         return Json(writer =>
         {
             writer.WriteStartArray("inputs");
@@ -65,9 +65,9 @@ public static class RequestBodies
     }
 
     /// <summary>A length-prefixed gRPC <c>ModelInferRequest</c> message with one row.</summary>
-    public static byte[] KServeGrpc(string text)
+    public static byte[] KServeGrpc(string text, int maxLength = SyntheticTokenIds.MaxLength)
     {
-        var (ids, mask) = SyntheticTokenIds.Encode(text);
+        var (ids, mask) = SyntheticTokenIds.Encode(text, maxLength);
         var request = new ModelInferRequest { ModelName = ModelName };
         request.Inputs.Add(GrpcTensor("input_ids", ids));
         request.Inputs.Add(GrpcTensor("attention_mask", mask));
