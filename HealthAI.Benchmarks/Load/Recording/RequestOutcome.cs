@@ -1,0 +1,18 @@
+namespace HealthAI.Benchmarks.Load.Recording;
+
+/// <summary>How one request ended. <see cref="ErrorKind"/> is null on success.</summary>
+/// <param name="ErrorKind">A short, PHI-free label: <c>http-503</c>, <c>grpc-Unavailable</c>, <c>timeout</c>, <c>connection</c>...</param>
+/// <param name="ExplicitRejection">
+/// True when the server refused on purpose and said when to come back: 429 or 503 carrying Retry-After (gRPC: RESOURCE_EXHAUSTED
+/// or UNAVAILABLE). The soak counts these as answered, not lost.
+/// </param>
+public readonly record struct RequestOutcome(string? ErrorKind, bool ExplicitRejection = false)
+{
+    public static RequestOutcome Success { get; } = new(null);
+
+    public bool IsSuccess => ErrorKind is null;
+
+    public static RequestOutcome Failed(string kind) => new(kind);
+
+    public static RequestOutcome Rejected(string kind) => new(kind, ExplicitRejection: true);
+}

@@ -1,0 +1,43 @@
+using HealthAI.Benchmarks.Load.Corpus;
+using HealthAI.Benchmarks.Load.Recording;
+using HealthAI.OnnxRuntime;
+
+namespace HealthAI.Benchmarks.Load.Targets;
+
+/// <summary>
+/// The ceiling: the same model and the same tensors run in this process through ONNX Runtime, one row per call, no HTTP and
+/// no batching (the study's "in-process model" setup). The server's throughput is reported as a ratio against it.
+/// </summary>
+public sealed class InProcessOrtTarget : ILoadTarget
+{
+    private readonly InferenceSession _session;
+    private readonly (long[] Ids, long[] Mask)[] _tensors;
+
+    public InProcessOrtTarget(string modelPath, IReadOnlyList<string> corpus, int maxLength = SyntheticTokenIds.MaxLength)
+    {
+        _session = new InferenceSession(modelPath, new SessionOptions { AllowSpinning = false });
+        _tensors = [.. corpus.Select(text => SyntheticTokenIds.Encode(text, maxLength))];
+        Description = $"in-process ONNX Runtime {OrtEnv.RuntimeVersion} {modelPath}";
+    }
+
+    public string Description { get; }
+
+    public async ValueTask<RequestOutcome> SendAsync(long sequence, CancellationToken cancellationToken)
+    {
+        var (ids, mask) = _tensors[sequence % _tensors.Length];
+        try
+        {
+            // Run is synchronous; on the thread pool it behaves like a request handler would.
+            var outputs = await Task.Run(() => _session.Run(
+                [TensorInput.FromInt64("input_ids", ids, 1, ids.Length), TensorInput.FromInt64("attention_mask", mask, 1, mask.Length)],
+                cancellationToken), cancellationToken);
+            return outputs.Count > 0 && outputs[0].ElementCount == 2 ? RequestOutcome.Success : RequestOutcome.Failed("bad-response");
+        }
+        catch (OnnxRuntimeException exception)
+        {
+            return RequestOutcome.Failed("ort-" + exception.ErrorCode);
+        }
+    }
+
+    public void Dispose() => _session.Dispose();
+}
