@@ -87,7 +87,10 @@ public sealed partial class SystemFixture : IAsyncLifetime
             ["services__deid__http__0"] = DeidAddress.ToString(),
             ["services__tokenizer__http__0"] = TokenizerProxy.Address.ToString(),
             ["services__triton__http__0"] = TritonHttpProxy.Address.ToString(),
-            ["HealthAI__Gateway__Audit__FilePath"] = AuditFile,
+            ["Gateway__Audit__FilePath"] = AuditFile,
+            // The suite is one client sending hundreds of requests; per-client limits are tested in the gateway's own tests.
+            ["Gateway__RateLimiting__TokenLimit"] = "100000",
+            ["Gateway__RateLimiting__TokensPerPeriod"] = "100000",
         };
         Gateway = Start("gateway", "HealthAI.Gateway", [], gatewayEnvironment);
         await WaitHealthyAsync(GatewayAddress, Gateway, ct);
