@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using HealthAI.EndToEnd.Tests.Infrastructure;
+
+namespace HealthAI.EndToEnd.Tests.Faults;
+
+[Collection(SystemCollection.Name)]
+public sealed class DependencyFailureTests(SystemFixture system)
+{
+    private static object Note(int i) => new { text = $"Follow-up visit {i}: the patient reports mild pain, improving with rest.", returnText = false };
+
+    [Fact]
+    public async Task Deid_down_fails_closed_and_nothing_reaches_the_tokenizer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = system.CreateAuthorizedClient();
+        var warm = await client.PostAsJsonAsync("/v1/notes/analyze", Note(0), ct);
+        Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+
+        system.Deid.Kill();
+        try
+        {
+            var classifiedBefore = system.TokenizerProxy.HitsOf("POST /v1/classify");
+            var auditLinesBefore = File.ReadAllLines(system.AuditFile).Length;
+
+            var statuses = new List<HttpStatusCode>();
+            for (var i = 0; i < 5; i++)
+            {
+                var response = await client.PostAsJsonAsync("/v1/notes/analyze", Note(i), ct);
+                statuses.Add(response.StatusCode);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+
+            Assert.All(statuses, s => Assert.True(s is HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout, $"got {(int)s}"));
+            Assert.Equal(classifiedBefore, system.TokenizerProxy.HitsOf("POST /v1/classify"));
+
+            // The audit trail recorded the refusals.
+            var audit = File.ReadAllLines(system.AuditFile);
+            var newLines = audit.Skip(auditLinesBefore).ToList();
+            Assert.True(newLines.Count >= 5, $"expected 5 new audit records, found {newLines.Count}");
+            Assert.All(newLines.TakeLast(5), line => Assert.Matches("\"status\"\\s*:\\s*50[34]", line));
+        }
+        finally
+        {
+            await system.RestartAsync(system.Deid, system.DeidAddress, ct);
+        }
+
+        var recovered = await client.PostAsJsonAsync("/v1/notes/analyze", Note(99), ct);
+        Assert.Equal(HttpStatusCode.OK, recovered.StatusCode);
+    }
+
+    [Fact]
+    public async Task Inference_server_killed_under_load_gives_bounded_503_or_504_and_service_resumes_after_restart()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = system.CreateAuthorizedClient();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var outcomes = new System.Collections.Concurrent.ConcurrentBag<(HttpStatusCode? Status, TimeSpan Elapsed)>();
+
+        async Task VirtualUser(int id)
+        {
+            var i = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                var watch = Stopwatch.StartNew();
+                try
+                {
+                    using var response = await client.PostAsJsonAsync("/v1/notes/analyze", Note(id * 1000 + i++), CancellationToken.None);
+                    outcomes.Add((response.StatusCode, watch.Elapsed));
+                }
+                catch (HttpRequestException)
+                {
+                    outcomes.Add((null, watch.Elapsed));
+                }
+            }
+        }
+
+        var users = Enumerable.Range(0, 8).Select(VirtualUser).ToArray();
+        await Task.Delay(1_500, ct);
+        system.Triton.Kill();
+        await Task.Delay(4_000, ct);
+        await stop.CancelAsync();
+        await Task.WhenAll(users);
+
+        Assert.DoesNotContain(outcomes, o => o.Status is null);
+        Assert.Contains(outcomes, o => o.Status == HttpStatusCode.OK);
+        var failures = outcomes.Where(o => o.Status != HttpStatusCode.OK).ToList();
+        Assert.NotEmpty(failures);
+        Assert.All(failures, o => Assert.True(
+            o.Status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout,
+            $"failure status {(int?)o.Status}"));
+        // Nothing hangs: every answer came back well inside the client's own 60 s timeout.
+        Assert.All(outcomes, o => Assert.True(o.Elapsed < TimeSpan.FromSeconds(30), $"a request took {o.Elapsed}"));
+
+        await system.StartTritonAsync(ct);
+        var resumed = false;
+        for (var attempt = 0; attempt < 60 && !resumed; attempt++)
+        {
+            using var response = await client.PostAsJsonAsync("/v1/notes/analyze", Note(attempt), ct);
+            resumed = response.StatusCode == HttpStatusCode.OK;
+            if (!resumed)
+            {
+                await Task.Delay(500, ct);
+            }
+        }
+
+        Assert.True(resumed, "the pipeline did not resume within 30 s of the inference server's restart");
+    }
+}
