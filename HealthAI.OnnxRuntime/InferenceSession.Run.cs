@@ -10,6 +10,9 @@ public sealed unsafe partial class InferenceSession
     /// <summary>Above this many inputs or outputs the per-run pointer tables move from the stack to the heap.</summary>
     private const int StackTableLimit = 16;
 
+    /// <summary>Test seam: runs just before ORT's Run, after cancellation is wired (lets a test cancel deterministically mid-call).</summary>
+    internal Action? BeforeNativeRun { get; set; }
+
     /// <summary>Runs the model and returns every output, in declaration order.</summary>
     public IReadOnlyList<TensorOutput> Run(ReadOnlySpan<TensorInput> inputs, CancellationToken cancellationToken = default) =>
         RunCore(inputs, default, allOutputs: true, cancellationToken);
@@ -79,6 +82,7 @@ public sealed unsafe partial class InferenceSession
                     static state => OrtApi.Check(OrtApi.RunOptionsSetTerminate((nint)state!)), runOptions);
             }
 
+            BeforeNativeRun?.Invoke();
             nint status;
             fixed (nint* inputNamesPointer = inputNames)
             fixed (nint* inputValuesPointer = inputValues)

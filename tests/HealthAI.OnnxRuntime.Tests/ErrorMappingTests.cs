@@ -138,6 +138,26 @@ public sealed class ErrorMappingTests(ModelFixture models)
     }
 
     [Fact]
+    public void Cancellation_during_a_run_terminates_it_through_orts_run_options()
+    {
+        using var session = new InferenceSession(models.TinyModelPath);
+        using var cancellation = new CancellationTokenSource();
+        session.BeforeNativeRun = cancellation.Cancel; // the token fires while the run is being handed to ORT
+        TensorInput[] inputs = [TensorInput.FromInt64("input_ids", new long[] { 101, 102 }, 1, 2),
+            TensorInput.FromInt64("attention_mask", new long[] { 1, 1 }, 1, 2)];
+
+        var canceled = Assert.Throws<OperationCanceledException>(() => session.Run(inputs, cancellation.Token));
+
+        // ORT itself stopped the run (terminate flag), and said so.
+        var ortError = Assert.IsAssignableFrom<OnnxRuntimeException>(canceled.InnerException);
+        Assert.Contains("terminate", ortError.OrtMessage, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(cancellation.Token, canceled.CancellationToken);
+
+        session.BeforeNativeRun = null;
+        Assert.Equal(2, session.Run(inputs, Ct)[0].ElementCount);
+    }
+
+    [Fact]
     public void Bad_session_options_are_rejected_before_orts_sees_them()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() =>
