@@ -2,9 +2,6 @@ extern alias InferenceServerApp;
 
 using System.Diagnostics.CodeAnalysis;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Engines;
-using BenchmarkDotNet.Jobs;
 using HealthAI.Benchmarks.Onnx;
 using InferenceServerApp::HealthAI.InferenceServer.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,10 +16,9 @@ namespace HealthAI.Benchmarks.InferenceServer;
 /// In-process ORT at batch 1 is the baseline; the Ratio column is time relative to it, so server throughput as a share of the
 /// in-process figure is 1 / Ratio. The server methods run 32 concurrent gRPC clients sending batch-1 requests, to a model
 /// without a scheduler ("nobatch") and to the same model with dynamic batching ("dynamic"); their p50/p95 print at the end.
-/// Run: dotnet run -c Release --project HealthAI.Benchmarks -- --filter '*ServerThroughput*'
+/// Run: dotnet run -c Release --project HealthAI.Benchmarks -- --filter '*ServerThroughput*' --job short --inProcess
 /// Preset: HEALTHAI_BENCH_PRESET=tiny for a quick check of the harness.
 /// </summary>
-[Config(typeof(ShortConfig))]
 [SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet owns the lifetime: [GlobalCleanup] disposes everything.")]
 public class ServerThroughputBenchmarks
 {
@@ -115,11 +111,5 @@ public class ServerThroughputBenchmarks
         _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _session.Dispose();
         Directory.Delete(_repository, recursive: true);
-    }
-
-    private sealed class ShortConfig : ManualConfig
-    {
-        public ShortConfig() =>
-            AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithWarmupCount(1).WithIterationCount(3).WithInvocationCount(1).WithUnrollFactor(1));
     }
 }
