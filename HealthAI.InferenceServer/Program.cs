@@ -1,4 +1,10 @@
 using HealthAI.InferenceServer.Hosting;
+using HealthAI.ModelBuilder;
+
+if (args is ["build-model", ..])
+{
+    return await ModelBuildCommand.RunAsync(args, Console.Out, CancellationToken.None);
+}
 
 if (!ServerCommandLine.TryParse(args, out var commandLine, out var error))
 {

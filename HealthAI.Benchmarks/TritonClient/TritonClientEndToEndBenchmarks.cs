@@ -1,8 +1,8 @@
-extern alias InferenceServer;
+extern alias InferenceServerApp;
 
 using BenchmarkDotNet.Attributes;
 using HealthAI.TritonClient;
-using InferenceServer::HealthAI.InferenceServer.Hosting;
+using InferenceServerApp::HealthAI.InferenceServer.Hosting;
 
 namespace HealthAI.Benchmarks.TritonClient;
 

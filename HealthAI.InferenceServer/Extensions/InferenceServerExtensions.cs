@@ -25,6 +25,7 @@ public static class InferenceServerExtensions
         // stdout carries exactly one line (the listening line); every log goes to stderr.
         services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 
+        services.AddSingleton<IModelBackend, OnnxRuntimeBackend>();
         services.AddSingleton<IModelBackend, IdentityBackend>();
         services.AddSingleton<ModelManager>();
         services.AddSingleton<ServerStatus>();

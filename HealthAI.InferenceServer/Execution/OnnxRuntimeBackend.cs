@@ -1,0 +1,160 @@
+using System.Buffers;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using HealthAI.InferenceServer.Hosting;
+using HealthAI.KServe.Protocol.Inference;
+using HealthAI.OnnxRuntime;
+using Microsoft.Extensions.Options;
+
+namespace HealthAI.InferenceServer.Execution;
+
+/// <summary>
+/// Triton's <c>onnxruntime</c> backend on CPU: one <see cref="InferenceSession"/> per instance, intra-op threads from
+/// <c>--intra-op-threads</c>, else the model's <c>intra_op_thread_count</c> parameter, else ONNX Runtime's default.
+/// </summary>
+public sealed class OnnxRuntimeBackend(IOptions<InferenceServerOptions> options) : IModelBackend
+{
+    public const string Name = "onnxruntime";
+
+    public bool Supports(ModelConfig config) => config.Backend == Name;
+
+    public IModelInstance CreateInstance(ModelLoadContext context, int instanceIndex)
+    {
+        var config = context.Config;
+        var path = Path.Combine(context.VersionDirectory, config.DefaultModelFilename.Length > 0 ? config.DefaultModelFilename : "model.onnx");
+        if (Directory.Exists(path))
+        {
+            path = Path.Combine(path, "model.onnx");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new InvalidDataException($"model '{context.ModelName}' version {context.Version}: {path} does not exist");
+        }
+
+        var intraOp = options.Value.IntraOpThreads > 0 ? options.Value.IntraOpThreads : Parameter(config, "intra_op_thread_count");
+        var interOp = Parameter(config, "inter_op_thread_count");
+        var session = new InferenceSession(path, new HealthAI.OnnxRuntime.SessionOptions
+        {
+            IntraOpNumThreads = intraOp,
+            InterOpNumThreads = interOp > 0 ? interOp : 1,
+            LogId = $"{context.ModelName}_{context.Version}_{instanceIndex}",
+        });
+        try
+        {
+            foreach (var input in config.Input)
+            {
+                if (session.Inputs.All(i => i.Name != input.Name))
+                {
+                    throw new InvalidDataException($"model '{context.ModelName}': config input '{input.Name}' is not an input of {path}");
+                }
+            }
+
+            foreach (var output in config.Output)
+            {
+                if (session.Outputs.All(o => o.Name != output.Name))
+                {
+                    throw new InvalidDataException($"model '{context.ModelName}': config output '{output.Name}' is not an output of {path}");
+                }
+            }
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+
+        return new Instance(session);
+    }
+
+    private static int Parameter(ModelConfig config, string key) =>
+        config.Parameters.TryGetValue(key, out var value)
+        && int.TryParse(value.StringValue, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
+
+    private sealed class Instance(InferenceSession session) : IModelInstance
+    {
+        public IReadOnlyList<InferTensor> Execute(IReadOnlyList<InferTensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken)
+        {
+            var tensors = new TensorInput[inputs.Count];
+            var rented = new List<long[]>();
+            var rentedFloats = new List<float[]>();
+            var rentedInts = new List<int[]>();
+            try
+            {
+                for (var i = 0; i < inputs.Count; i++)
+                {
+                    tensors[i] = ToOrt(inputs[i], rented, rentedFloats, rentedInts);
+                }
+
+                IReadOnlyList<TensorOutput> outputs;
+                try
+                {
+                    outputs = session.Run(tensors, [.. outputNames], cancellationToken);
+                }
+                catch (OnnxRuntimeInvalidArgumentException ex)
+                {
+                    // ORT's messages name inputs, types and shapes, never tensor contents.
+                    throw InferenceException.InvalidArg($"onnxruntime rejected the request: {ex.OrtMessage}");
+                }
+                catch (OnnxRuntimeException ex)
+                {
+                    throw new InferenceException(TritonErrorKind.Internal, $"onnxruntime failed ({ex.ErrorCode}): {ex.OrtMessage}");
+                }
+
+                var results = new InferTensor[outputs.Count];
+                for (var i = 0; i < outputs.Count; i++)
+                {
+                    results[i] = FromOrt(outputs[i]);
+                }
+
+                return results;
+            }
+            finally
+            {
+                rented.ForEach(a => ArrayPool<long>.Shared.Return(a));
+                rentedFloats.ForEach(a => ArrayPool<float>.Shared.Return(a));
+                rentedInts.ForEach(a => ArrayPool<int>.Shared.Return(a));
+            }
+        }
+
+        private static TensorInput ToOrt(InferTensor tensor, List<long[]> longs, List<float[]> floats, List<int[]> ints)
+        {
+            var bytes = tensor.Data.Span;
+            switch (tensor.Datatype)
+            {
+                case "INT64":
+                    var l = ArrayPool<long>.Shared.Rent(bytes.Length / 8);
+                    longs.Add(l);
+                    MemoryMarshal.Cast<byte, long>(bytes).CopyTo(l);
+                    return TensorInput.FromInt64(tensor.Name, l.AsMemory(0, bytes.Length / 8), tensor.Shape);
+                case "FP32":
+                    var f = ArrayPool<float>.Shared.Rent(bytes.Length / 4);
+                    floats.Add(f);
+                    MemoryMarshal.Cast<byte, float>(bytes).CopyTo(f);
+                    return TensorInput.FromFloat(tensor.Name, f.AsMemory(0, bytes.Length / 4), tensor.Shape);
+                case "INT32":
+                    var n = ArrayPool<int>.Shared.Rent(bytes.Length / 4);
+                    ints.Add(n);
+                    MemoryMarshal.Cast<byte, int>(bytes).CopyTo(n);
+                    return TensorInput.FromInt32(tensor.Name, n.AsMemory(0, bytes.Length / 4), tensor.Shape);
+                default:
+                    throw new InferenceException(TritonErrorKind.Unsupported, $"input '{tensor.Name}': datatype {tensor.Datatype} is not supported by this onnxruntime backend");
+            }
+        }
+
+        private static InferTensor FromOrt(TensorOutput output)
+        {
+            var shape = output.Shape.ToArray();
+            return output.ElementType switch
+            {
+                TensorElementType.Float => new InferTensor(output.Name, "FP32", shape, MemoryMarshal.AsBytes(output.GetData<float>()).ToArray()),
+                TensorElementType.Int64 => new InferTensor(output.Name, "INT64", shape, MemoryMarshal.AsBytes(output.GetData<long>()).ToArray()),
+                TensorElementType.Int32 => new InferTensor(output.Name, "INT32", shape, MemoryMarshal.AsBytes(output.GetData<int>()).ToArray()),
+                TensorElementType.Double => new InferTensor(output.Name, "FP64", shape, MemoryMarshal.AsBytes(output.GetData<double>()).ToArray()),
+                _ => throw new InferenceException(TritonErrorKind.Unsupported, $"output '{output.Name}' has element type {output.ElementType}, which this backend does not return"),
+            };
+        }
+
+        public void Dispose() => session.Dispose();
+    }
+}
