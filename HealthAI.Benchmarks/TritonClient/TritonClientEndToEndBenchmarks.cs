@@ -1,8 +1,8 @@
-extern alias InferenceServer;
+extern alias InferenceServerApp;
 
 using BenchmarkDotNet.Attributes;
 using HealthAI.TritonClient;
-using InferenceServer::HealthAI.InferenceServer.Hosting;
+using InferenceServerApp::HealthAI.InferenceServer.Hosting;
 
 namespace HealthAI.Benchmarks.TritonClient;
 
@@ -29,8 +29,14 @@ public class TritonClientEndToEndBenchmarks : IDisposable
     [Params(1, 32)]
     public int Batch { get; set; }
 
+    // Synchronous on purpose: the in-process toolchain does not await an async GlobalSetup before the first invocation.
     [GlobalSetup]
-    public async Task Setup()
+    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    [GlobalCleanup]
+    public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
+
+    private async Task SetupAsync()
     {
         _repository = Path.Combine(Path.GetTempPath(), "healthai-bench-triton-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(_repository, Model, "1"));
@@ -52,8 +58,7 @@ public class TritonClientEndToEndBenchmarks : IDisposable
         _ids = Enumerable.Range(0, Batch * SequenceLength).Select(i => (long)(1000 + i)).ToArray();
     }
 
-    [GlobalCleanup]
-    public async Task Cleanup()
+    private async Task CleanupAsync()
     {
         _http.Dispose();
         await _server.DisposeAsync();

@@ -141,7 +141,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             return _process?.ExitCode ?? 0;
         }
 
-        Posix.Kill(process.Id, Posix.SigTerm);
+        Signals.Terminate(process.Id);
         using var cts = new CancellationTokenSource(timeout);
         try
         {

@@ -6,7 +6,8 @@ namespace HealthAI.TritonClient.Tests.RealServer;
 
 /// <summary>
 /// One HealthAI.InferenceServer for the real-server tests, started in-process on OS-assigned loopback ports with a model
-/// repository written here: identity models (Triton's protocol-test backend) for FP32, INT64 pairs and BYTES, and a gated model
+/// repository written here: the bundled DistilBERT model (tiny preset, ONNX Runtime), identity models (Triton's protocol-test backend) for FP32, INT64
+/// pairs and BYTES, and gated models
 /// (batch 1, one instance, queue of one) for overload and deadline behaviour.
 /// </summary>
 public sealed class InferenceServerFixture : IAsyncLifetime
@@ -62,6 +63,9 @@ public sealed class InferenceServerFixture : IAsyncLifetime
                     """);
             }
         }
+
+        // The real model: the bundled DistilBERT graph at its tiny preset, run by ONNX Runtime inside the server.
+        await HealthAI.ModelBuilder.BundledModel.EnsureAsync(_repository, HealthAI.ModelBuilder.ModelPreset.Tiny, TestContext.Current.CancellationToken);
 
         Server = await InferenceServerHost.StartAsync(
             ["--model-repository", _repository],

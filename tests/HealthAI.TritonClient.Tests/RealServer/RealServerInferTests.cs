@@ -63,6 +63,43 @@ public sealed class RealServerInferTests(InferenceServerFixture fixture)
         Assert.All(results, r => Assert.Equal(data, r));
     }
 
+    [Fact]
+    public async Task OnnxModel_GivesIdenticalLogitsOnEveryTransport()
+    {
+        const string Model = HealthAI.ModelBuilder.BundledModel.ModelName;
+        const int Batch = 3, Sequence = 16;
+        var ids = new long[Batch * Sequence];
+        var mask = new long[Batch * Sequence];
+        for (var row = 0; row < Batch; row++)
+        {
+            var length = 6 + row * 4;
+            for (var col = 0; col < length; col++)
+            {
+                ids[row * Sequence + col] = col == 0 ? 101 : col == length - 1 ? 102 : 1000 + (row * 131 + col * 17) % 20000;
+                mask[row * Sequence + col] = 1;
+            }
+        }
+
+        var logits = new List<float[]>();
+        foreach (var protocol in new[] { TritonProtocol.HttpBinary, TritonProtocol.HttpJson, TritonProtocol.Grpc })
+        {
+            var client = fixture.CreateClient(protocol);
+            Assert.True(await client.IsModelReadyAsync(Model, cancellationToken: Ct));
+            var result = await client.InferAsync(new InferRequest(Model)
+                .AddInput(InferInput.Int64("input_ids", ids, Batch, Sequence))
+                .AddInput(InferInput.Int64("attention_mask", mask, Batch, Sequence))
+                .AddOutput("logits"), Ct);
+            var output = result.GetOutput("logits");
+            Assert.Equal([(long)Batch, 2L], output.Shape.ToArray());
+            logits.Add(output.AsFp32().ToArray());
+        }
+
+        Assert.All(logits[0], l => Assert.True(float.IsFinite(l)));
+        Assert.NotEqual(logits[0][0], logits[0][2]); // different rows, different answers: the model really ran
+        Assert.Equal(logits[0], logits[1]);
+        Assert.Equal(logits[0], logits[2]);
+    }
+
     [Theory]
     [MemberData(nameof(AllProtocols))]
     public async Task Int64Pair_RoundTrips_WithoutNamingOutputs(TritonProtocol protocol)
