@@ -46,11 +46,11 @@ internal static partial class PatternRules
     public static partial Regex SpacedPhone();
 
     // Numeric dates: 7/22, 07-22-2019, 7/22/97, 2019-07-22, 7.22.19.
-    [GeneratedRegex(@"(?<![\d/.:-])(?:(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?:/(?:19|20)?\d{2})?|(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-(?:19|20)?\d{2}|(?:0?[1-9]|1[0-2])\.(?:0?[1-9]|[12]\d|3[01])\.(?:19|20)?\d{2}|(?:19|20)\d{2}[/-](?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|1[0-2])/(?:19|20)?\d{2})(?![\d/]|\.\d|:\d)", Options)]
+    [GeneratedRegex(@"(?<![\d/]|\d[.:-])(?:(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])\.\d{2}\b|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?:/(?:19|20)?\d{2})?|(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-(?:19|20)?\d{2}|(?:0?[1-9]|1[0-2])\.(?:0?[1-9]|[12]\d|3[01])\.(?:19|20)?\d{2}|(?:19|20)\d{2}[/-](?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|1[0-2])/(?:19|20)?\d{2})(?![\d/]|\.\d|:\d)", Options)]
     public static partial Regex NumericDate();
 
     // Month-name dates: "July 22nd", "Jul 22, 2019", "22 Jul", "22nd of July 2019", "March of 1993", "nov, 96".
-    [GeneratedRegex(@"\b(?:(?:" + Months + @")\.?\s*(?:\d{1,2}(?:st|nd|rd|th)?(?![\d:])(?:\s*,?\s*(?:'?\d{2}|\d{4})\b)?|(?:of\s+|,\s*)?(?:'?\d{2}|\d{4})\b)|\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:of|-)\s*|\s*)(?:" + Months + @")\b\.?(?:,?\s*(?:\d{4}|'\d{2})\b)?)", Options)]
+    [GeneratedRegex(@"\b(?:(?:" + Months + @")\.?\s*(?:\d{1,2}(?:st|nd|rd|th)?(?![\d:])(?:\s*,?\s*(?:'?\d{2}|\d{4})\b)?|(?:of\s+|,\s*)?(?:'?\d{2}|\d{4})\b)|\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:of|-)\s*|\s*)(?:" + Months + @")\b\.?(?:,?\s*(?:\d{4}|'?\d{2})\b)?)", Options)]
     public static partial Regex MonthNameDate();
 
     // A month name alone ("in February"): May and March need a number, being ordinary words.
@@ -70,7 +70,7 @@ internal static partial class PatternRules
     public static partial Regex Year();
 
     // Two-digit years: '92, 92', or after a history cue in a past-history list ("MI 92", "CABG 81", "CVA in 94 and 00").
-    [GeneratedRegex(@"(?<![\w'])'\d{2}\b(?!')|\b(?:mi|cabg|cabgx\d|ptca|avr|mvr|cva|tia|pacer|pacemaker|redo|ablation|stent|stents|surgery|dx|dx'd|diagnosed|chole|cholecystectomy|appy|appendectomy|nephrectomy|hysterectomy|mastectomy|lobectomy|thr|tkr|repair|ca|since)\s*(?:x\s*\d\s*)?(?:[6-9]\d|0\d)\b(?![\d.%/]|\s*(?:%|cc|ml|mg|units?|u|mmhg|mm|cm|kg|lbs?|hrs?|minutes?|mins?|yo|y/o|yr|year|years|days?|weeks?|wks?|months?|mos?|pm|am|beats|bpm|times|x)\b)", Options)]
+    [GeneratedRegex(@"(?<![\w'])'\d{2}\b(?!')|\b(?:mi|cabg|cabgx\d|ptca|avr|mvr|cva|tia|pacer|pacemaker|redo|ablation|stent|stents|surgery|dx|dx'd|diagnosed|chole|cholecystectomy|appy|appendectomy|nephrectomy|hysterectomy|mastectomy|lobectomy|thr|tkr|repair|ca|since)(?:\s+in)?\s*(?:x\s*\d\s*)?'?(?:[6-9]\d|0\d)\b(?![\d.%/]|\s*(?:%|cc|ml|mg|units?|u|mmhg|mm|cm|kg|lbs?|hrs?|minutes?|mins?|yo|y/o|yr|year|years|days?|weeks?|wks?|months?|mos?|pm|am|beats|bpm|times|x)\b)", Options)]
     public static partial Regex TwoDigitYear();
 
     // Ages over 89 (the number only): "98 yo", "92 year old", "age 93", "aged 101".

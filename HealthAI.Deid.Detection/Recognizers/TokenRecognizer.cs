@@ -153,7 +153,12 @@ internal sealed class TokenRecognizer
             }
             else if (afterPlaceCue && unknown && IsHospitalAcronym(text[token.Start..token.End]))
             {
-                Mark(ref token, PhiType.Location, "hospital-acronym-after-place-cue");
+                Mark(ref token, PhiType.Location, "acronym-after-place-cue");
+            }
+            else if (afterPlaceCue && unknown && length > 3 && FollowedByUnitNumber(text, token))
+            {
+                // "transfer to Quartermain 2": an unknown word followed by a floor or unit number is a place.
+                Mark(ref token, PhiType.Location, "unit-after-place-cue");
             }
             else if (isName && titleCase && lowercaseBefore && !isStop && length > 2)
             {
@@ -189,25 +194,28 @@ internal sealed class TokenRecognizer
                     continue;
                 }
 
-                var isName = (token.Flags & TokenFlags.Name) != 0;
-                var isInitial = token.End - token.Start == 1 && char.IsUpper(text[token.Start]);
-                var uncommon = (token.Flags & TokenFlags.Common) == 0 || IsTitleCase(text, token);
-                var unknownWord = ((token.Flags & (TokenFlags.Common | TokenFlags.Stop)) == 0 || (token.Flags & TokenFlags.Stop) != 0)
-                    && token.End - token.Start > 2;
-                if (!isName && !isInitial && !unknownWord)
+                const TokenFlags NotNames = TokenFlags.StopWord | TokenFlags.Credential | TokenFlags.Relation | TokenFlags.Title
+                    | TokenFlags.PlaceCue | TokenFlags.Institution;
+                if ((token.Flags & NotNames) != 0)
                 {
                     continue;
                 }
 
-                // A name before a detected name may be an ordinary word too ("MARY SOUZA"); after one, it must not be
-                // ("Dr Vasquez team" keeps "team").
-                // An unknown word after a name is a surname more often than not ("Alice Kovacek"); before one it is not.
-                var left = i > 0 && tokens[i - 1].ResultType == PhiType.Name && tokens[i - 1].Result is not null
-                    && (uncommon || isInitial) && IsJoined(text, tokens[i - 1], token, allowComma: true);
-                var right = !unknownWord || isName
-                    ? i + 1 < tokens.Length && tokens[i + 1].ResultType == PhiType.Name && tokens[i + 1].Result is not null
-                        && (uncommon || isInitial) && IsJoined(text, token, tokens[i + 1], allowComma: true)
-                    : false;
+                var isName = (token.Flags & TokenFlags.Name) != 0;
+                var isInitial = token.End - token.Start == 1 && char.IsUpper(text[token.Start]) && token.End < text.Length && text[token.End] == '.';
+                var titleCase = IsTitleCase(text, token);
+                var clinical = (token.Flags & TokenFlags.Stop) != 0;
+                var unknownWord = (token.Flags & (TokenFlags.Common | TokenFlags.Stop)) == 0 && token.End - token.Start > 2;
+                var leftIsName = i > 0 && tokens[i - 1].ResultType == PhiType.Name && tokens[i - 1].Result is not null
+                    && IsJoined(text, tokens[i - 1], token, allowComma: true);
+                var rightIsName = i + 1 < tokens.Length && tokens[i + 1].ResultType == PhiType.Name && tokens[i + 1].Result is not null
+                    && IsJoined(text, token, tokens[i + 1], allowComma: true);
+
+                // Before a detected name, a name that is also a word is a first name ("mary souza"); after one, only a
+                // capitalized word or a name that is not a word continues it ("Alice Kovacek", "Dr Vasquez team" keeps "team").
+                var left = leftIsName && (isInitial || (isName && !clinical && ((token.Flags & TokenFlags.Common) == 0 || titleCase))
+                    || ((unknownWord || clinical) && titleCase));
+                var right = rightIsName && (isInitial || (isName && !clinical) || (clinical && titleCase));
                 if (left || right)
                 {
                     Mark(ref token, PhiType.Name, "name-adjacent");
@@ -255,8 +263,9 @@ internal sealed class TokenRecognizer
         for (var j = credentialIndex - 1; j >= 0 && credentialIndex - j <= 3; j--)
         {
             var flags = tokens[j].Flags;
-            var initial = tokens[j].End - tokens[j].Start == 1;
-            var nameLike = initial || (flags & TokenFlags.Name) != 0 || (flags & TokenFlags.Common) == 0 || IsTitleCase(text, tokens[j]);
+            var initial = tokens[j].End - tokens[j].Start == 1 && tokens[j].End < text.Length && text[tokens[j].End] == '.';
+            var nameLike = initial || ((flags & TokenFlags.Name) != 0 && (flags & TokenFlags.Common) == 0)
+                || ((flags & TokenFlags.Common) == 0 && tokens[j].End - tokens[j].Start > 1) || IsTitleCase(text, tokens[j]);
             if (!nameLike || (flags & (TokenFlags.Stop | TokenFlags.Credential)) != 0 || !IsJoined(text, tokens[j], tokens[j + 1], allowComma: true)
                 || ((flags & TokenFlags.Common) != 0 && (flags & TokenFlags.Name) == 0))
             {
@@ -265,6 +274,18 @@ internal sealed class TokenRecognizer
 
             Mark(ref tokens[j], PhiType.Name, "name-before-credential");
         }
+    }
+
+    private static bool FollowedByUnitNumber(ReadOnlySpan<char> text, Token token)
+    {
+        var rest = text[token.End..];
+        var i = 0;
+        while (i < rest.Length && rest[i] == ' ')
+        {
+            i++;
+        }
+
+        return i < rest.Length && char.IsAsciiDigit(rest[i]) && (i + 1 == rest.Length || !char.IsAsciiDigit(rest[i + 1]) || rest[i + 1] == ' ');
     }
 
     private static bool IsTitleCase(ReadOnlySpan<char> text, Token token) =>

@@ -24,6 +24,15 @@ public static class EvalCommand
             return 2;
         }
 
+        // `dotnet run --project` may run in the project folder: a relative corpus path is also tried from the folders above it.
+        var resolved = ResolveFolder(corpus);
+        if (resolved is null)
+        {
+            output.WriteLine($"eval: no corpus (notes.text and notes.phi) found at '{corpus}'.");
+            return 2;
+        }
+
+        corpus = resolved;
         var showErrors = int.TryParse(ValueOf(args, "--show-errors"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
         var notes = DeidCorpus.Load(corpus);
         var detector = new PhiDetector(DeidLexicons.Load());
@@ -110,6 +119,28 @@ public static class EvalCommand
             }
         }
     }
+
+    private static string? ResolveFolder(string folder)
+    {
+        if (Path.IsPathRooted(folder))
+        {
+            return HasCorpus(folder) ? folder : null;
+        }
+
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.GetFullPath(Path.Combine(dir.FullName, folder));
+            if (HasCorpus(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool HasCorpus(string folder) =>
+        File.Exists(Path.Combine(folder, "notes.text")) || File.Exists(Path.Combine(folder, "dev", "notes.text"));
 
     private static string Format(double value) => double.IsNaN(value) ? "    -" : value.ToString("F3", CultureInfo.InvariantCulture);
 
