@@ -49,7 +49,7 @@ public sealed class LocalRunTests : IDisposable
 
         try
         {
-            await ready.Task.WaitAsync(TimeSpan.FromSeconds(90), token);
+            await ready.Task.WaitAsync(TimeSpan.FromSeconds(180), token); // an upper bound for a loaded machine
         }
         catch (TimeoutException)
         {

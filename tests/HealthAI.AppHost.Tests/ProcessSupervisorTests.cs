@@ -13,7 +13,7 @@ public sealed class ProcessSupervisorTests : IDisposable
 {
     private static readonly SupervisorOptions Fast = new()
     {
-        HealthTimeout = TimeSpan.FromSeconds(60),
+        HealthTimeout = TimeSpan.FromSeconds(120), // an upper bound for a loaded CI machine, not a speed check
         HealthPollInterval = TimeSpan.FromMilliseconds(50),
         InitialRestartDelay = TimeSpan.FromMilliseconds(100),
         MaxRestartDelay = TimeSpan.FromMilliseconds(400),
@@ -165,7 +165,7 @@ public sealed class ProcessSupervisorTests : IDisposable
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        timeout.CancelAfter(TimeSpan.FromSeconds(120));
         while (!condition())
         {
             await Task.Delay(50, timeout.Token);
