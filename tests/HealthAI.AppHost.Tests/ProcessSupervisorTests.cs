@@ -31,7 +31,7 @@ public sealed class ProcessSupervisorTests : IDisposable
         var a = Spec("a", []);
         var b = Spec("b", [a], ("FAKE_READY_AFTER_MS", "1500"));
         var c = Spec("c", [a, b]);
-        await using var supervisor = Create(a, b, c);
+        var supervisor = Create(a, b, c);
 
         await supervisor.StartAsync(TestContext.Current.CancellationToken);
 
@@ -39,6 +39,8 @@ public sealed class ProcessSupervisorTests : IDisposable
         Assert.Equal(["a", "b", "c"], starts.Select(l => l.Split(' ')[0]));
         Assert.All(starts, l => Assert.EndsWith("deps-healthy=True", l, StringComparison.Ordinal));
         Assert.All(new[] { "a", "b", "c" }, n => Assert.Equal(ResourceState.Running, supervisor.GetState(n)));
+
+        await supervisor.DisposeAsync(); // children's lines are forwarded asynchronously: check them once the processes have ended
         Assert.Contains(_output.Lines, l => l is ("b", "b stderr line", true));
         Assert.Contains(_output.Lines, l => l.Resource == "c" && l.Line.StartsWith("c listening on", StringComparison.Ordinal) && !l.IsError);
     }
