@@ -44,7 +44,7 @@ public sealed class LocalRun(DistributedApplicationModel model, AppHostEnvironme
             var gatewayUrl = Url(ports, "gateway", "http");
             var token = new DevelopmentTokenIssuer(JwtSettingsFrom(parameters), TimeProvider.System).Issue([DevelopmentTokenIssuer.DefaultScope], command.TokenLifetime);
             WriteSession(gatewayUrl, token, ports);
-            PrintTable(ports);
+            PrintTable(ports, supervisor);
             Console.WriteLine($$"""
 
                 Session: {{Path.Combine(environment.StateDirectory, "session.json")}}
@@ -265,14 +265,14 @@ public sealed class LocalRun(DistributedApplicationModel model, AppHostEnvironme
             JsonSerializer.Serialize(session, Indented));
     }
 
-    private void PrintTable(Dictionary<(string Resource, string Endpoint), int> ports)
+    private void PrintTable(Dictionary<(string Resource, string Endpoint), int> ports, ProcessSupervisor supervisor)
     {
         Console.WriteLine();
         Console.WriteLine($"{"RESOURCE",-12}{"STATE",-10}{"ENDPOINTS"}");
         foreach (var resource in model.StartOrder())
         {
             var endpoints = string.Join("  ", resource.Endpoints.Select(e => $"{e.Name}={Url(ports, resource.Name, e.Name)}"));
-            Console.WriteLine($"{resource.Name,-12}{"Running",-10}{endpoints}");
+            Console.WriteLine($"{resource.Name,-12}{supervisor.GetState(resource.Name),-10}{endpoints}");
         }
     }
 }

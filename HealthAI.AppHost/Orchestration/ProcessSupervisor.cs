@@ -103,6 +103,12 @@ public sealed partial class ProcessSupervisor : IAsyncDisposable
         {
             // Monitors end by cancellation when stopping.
         }
+
+        // A restart that began just as the stop did may have started a process after the loop above passed it.
+        foreach (var process in _processes.Values)
+        {
+            await process.StopAsync(_options.StopTimeout);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -49,19 +49,32 @@ public sealed class LocalRunTests : IDisposable
 
         try
         {
-            await ready.Task.WaitAsync(TimeSpan.FromSeconds(90), token);
+            await RunScenarioAsync(appHost, ready.Task, output, state, token);
+        }
+        finally
+        {
+            // Whatever failed above, leave nothing running (the assertions already checked the graceful path).
+            if (!appHost.HasExited)
+            {
+                appHost.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    private async Task RunScenarioAsync(Process appHost, Task ready, System.Collections.Concurrent.ConcurrentQueue<string> output, string state, CancellationToken token)
+    {
+        try
+        {
+            await ready.WaitAsync(TimeSpan.FromSeconds(180), token); // an upper bound for a loaded machine
         }
         catch (TimeoutException)
         {
-            appHost.Kill(entireProcessTree: true);
             Assert.Fail("the AppHost did not report ready:\n" + string.Join('\n', output));
         }
 
         var starts = File.ReadAllLines(Path.Combine(state, "starts.log")).Select(l => l.Split(' ')).ToArray();
         Assert.Equal(["triton", "deid", "tokenizer", "gateway"], starts.Select(s => s[0]));
         Assert.All(starts, s => Assert.Equal("deps-healthy=True", s[2]));
-        Assert.Contains(output, l => l.StartsWith("gateway    | gateway listening on http://127.0.0.1:", StringComparison.Ordinal));
-        Assert.Contains(output, l => l.Contains("curl -s http://127.0.0.1:", StringComparison.Ordinal));
 
         var sessionFile = Path.Combine(_root, ".healthai", "session.json");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(sessionFile));
@@ -76,6 +89,9 @@ public sealed class LocalRunTests : IDisposable
 
         await appHost.WaitForExitAsync(token).WaitAsync(TimeSpan.FromSeconds(60), token);
         Assert.Equal(0, appHost.ExitCode);
+        appHost.WaitForExit(); // flushes the redirected output: children's lines are forwarded asynchronously
+        Assert.Contains(output, l => l.StartsWith("gateway    | gateway listening on http://127.0.0.1:", StringComparison.Ordinal));
+        Assert.Contains(output, l => l.Contains("curl -s http://127.0.0.1:", StringComparison.Ordinal));
         Assert.All(starts.Select(s => int.Parse(s[1], System.Globalization.CultureInfo.InvariantCulture)), pid => Assert.False(IsAlive(pid), $"child {pid} outlived the AppHost"));
     }
 

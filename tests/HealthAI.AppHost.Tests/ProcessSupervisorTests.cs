@@ -13,7 +13,7 @@ public sealed class ProcessSupervisorTests : IDisposable
 {
     private static readonly SupervisorOptions Fast = new()
     {
-        HealthTimeout = TimeSpan.FromSeconds(60),
+        HealthTimeout = TimeSpan.FromSeconds(120), // an upper bound for a loaded CI machine, not a speed check
         HealthPollInterval = TimeSpan.FromMilliseconds(50),
         InitialRestartDelay = TimeSpan.FromMilliseconds(100),
         MaxRestartDelay = TimeSpan.FromMilliseconds(400),
@@ -31,7 +31,7 @@ public sealed class ProcessSupervisorTests : IDisposable
         var a = Spec("a", []);
         var b = Spec("b", [a], ("FAKE_READY_AFTER_MS", "1500"));
         var c = Spec("c", [a, b]);
-        await using var supervisor = Create(a, b, c);
+        var supervisor = Create(a, b, c);
 
         await supervisor.StartAsync(TestContext.Current.CancellationToken);
 
@@ -39,6 +39,8 @@ public sealed class ProcessSupervisorTests : IDisposable
         Assert.Equal(["a", "b", "c"], starts.Select(l => l.Split(' ')[0]));
         Assert.All(starts, l => Assert.EndsWith("deps-healthy=True", l, StringComparison.Ordinal));
         Assert.All(new[] { "a", "b", "c" }, n => Assert.Equal(ResourceState.Running, supervisor.GetState(n)));
+
+        await supervisor.DisposeAsync(); // children's lines are forwarded asynchronously: check them once the processes have ended
         Assert.Contains(_output.Lines, l => l is ("b", "b stderr line", true));
         Assert.Contains(_output.Lines, l => l.Resource == "c" && l.Line.StartsWith("c listening on", StringComparison.Ordinal) && !l.IsError);
     }
@@ -165,7 +167,7 @@ public sealed class ProcessSupervisorTests : IDisposable
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        timeout.CancelAfter(TimeSpan.FromSeconds(120));
         while (!condition())
         {
             await Task.Delay(50, timeout.Token);
