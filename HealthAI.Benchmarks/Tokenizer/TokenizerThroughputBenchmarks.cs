@@ -12,7 +12,7 @@ namespace HealthAI.Benchmarks.Tokenizer;
 /// Tokens/s of HealthAI.Tokenizer.WordPiece against HuggingFace tokenizers (Rust via Node, RAYON_NUM_THREADS=1 and all cores) on the
 /// same synthetic clinical corpus, measured in the same run; the ratio columns compare like with like (one thread with one thread,
 /// both cores with both). MemoryDiagnoser shows the per-encode allocations (none after warm-up).
-/// Run: dotnet run -c Release --project HealthAI.Benchmarks -- --filter '*TokenizerThroughput*' --job short
+/// Run: dotnet run -c Release --project HealthAI.Benchmarks -- --filter '*TokenizerThroughput*' --job short --inProcess
 /// (needs `npm pack tokenizers@0.23.2 &amp;&amp; npm ci` in tools/tokenizer-conformance for the peer).
 /// </summary>
 [MemoryDiagnoser]
@@ -145,7 +145,9 @@ public class TokenizerThroughputBenchmarks
     private sealed class PeerColumn() : TokenizerColumn("HF tokens/s")
     {
         public override string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
-            PeerThreads(benchmarkCase) is { } threads && HuggingFacePeer.TokensPerSecond(threads) is { } peer
+            // Only beside a measured row: a peer file left by an earlier run must not pass for this run's figure.
+            PeerThreads(benchmarkCase) is { } threads && TokensPerSecond(summary, benchmarkCase) is not null
+                && HuggingFacePeer.TokensPerSecond(threads) is { } peer
                 ? $"{peer / 1e6:F2} M ({(threads == "1" ? "1 thread" : "all cores")})"
                 : "-";
     }

@@ -68,7 +68,7 @@ internal sealed class TokenizerOptionsValidator : IValidateOptions<TokenizerOpti
         }
 
         var window = options.SlidingWindow;
-        if (window.Stride < 0 || window.Stride >= options.MaxLength - 2)
+        if (window.Enabled && (window.Stride < 0 || window.Stride >= options.MaxLength - 2))
         {
             errors.Add($"{Section}:SlidingWindow:Stride must be between 0 and MaxLength - 3.");
         }

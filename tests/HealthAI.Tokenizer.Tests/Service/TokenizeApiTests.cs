@@ -161,3 +161,18 @@ public sealed class TokenizeApiTests : IAsyncLifetime
         return text;
     }
 }
+
+public sealed class StartupValidationTests
+{
+    [Theory]
+    [InlineData("HealthAI:Tokenizer:MaxLength", "1024", "HealthAI:Tokenizer:MaxLength")]
+    [InlineData("HealthAI:Tokenizer:VocabPath", "/nonexistent/vocab.txt", "HealthAI:Tokenizer:VocabPath")]
+    [InlineData("HealthAI:Tokenizer:ModelVersion", "latest", "HealthAI:Tokenizer:ModelVersion")]
+    [InlineData("HealthAI:Tokenizer:MaxTexts", "1000", "HealthAI:Tokenizer:MaxTexts")]
+    public async Task Bad_configuration_stops_start_up_naming_the_key(string key, string value, string named)
+    {
+        await using var factory = new TokenizerServiceFactory(new Dictionary<string, string?> { [key] = value });
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains(named, error.ToString());
+    }
+}
