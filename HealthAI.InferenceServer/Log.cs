@@ -26,6 +26,10 @@ internal static partial class Log
         Message = "Repository poll failed ({ExceptionType})")]
     public static partial void RepositoryPollFailed(ILogger logger, string exceptionType);
 
+    [LoggerMessage(EventId = 5005, EventName = "GeneratingBundledModel", Level = LogLevel.Information,
+        Message = "Generating model '{Model}' ({Preset}): the repository has its config but no model file yet")]
+    public static partial void GeneratingBundledModel(ILogger logger, string model, string preset);
+
     [LoggerMessage(EventId = 5010, EventName = "BatchExecuted", Level = LogLevel.Debug,
         Message = "Model '{Model}' version {Version} ran {Requests} request(s) as batch {BatchSize}, first input shape {Shape}")]
     public static partial void BatchExecuted(ILogger logger, string model, long version, int requests, int batchSize, string shape);

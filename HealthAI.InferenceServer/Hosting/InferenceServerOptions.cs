@@ -42,6 +42,12 @@ public sealed class InferenceServerOptions
     /// <summary>ONNX Runtime intra-op threads per session; 0 leaves it to the model's parameters or the runtime.</summary>
     public int IntraOpThreads { get; set; }
 
+    /// <summary>
+    /// Which model <c>distilbert-sst2</c> gets when a repository has its config.pbtxt but no <c>1/model.onnx</c> yet
+    /// (<c>--bundled-model-preset distilbert-base|tiny|none</c>); the generated file is kept for the next start.
+    /// </summary>
+    public string BundledModelPreset { get; set; } = "distilbert-base";
+
     /// <summary>The bound on every model queue, whatever its config says (back-pressure: requests beyond it get 503).</summary>
     public int MaxQueueSize { get; set; } = 4096;
 
@@ -83,6 +89,11 @@ internal sealed class InferenceServerOptionsValidator : IValidateOptions<Inferen
         if (options.RepositoryPollSeconds < 1)
         {
             errors.Add($"{Prefix}{nameof(options.RepositoryPollSeconds)} (--repository-poll-secs) must be at least 1.");
+        }
+
+        if (options.BundledModelPreset is not ("distilbert-base" or "tiny" or "none"))
+        {
+            errors.Add($"{Prefix}{nameof(options.BundledModelPreset)} (--bundled-model-preset) must be distilbert-base, tiny or none.");
         }
 
         if (options.IntraOpThreads < 0)

@@ -1,5 +1,6 @@
 using HealthAI.InferenceServer.Execution;
 using HealthAI.InferenceServer.Repository;
+using HealthAI.ModelBuilder;
 using Microsoft.Extensions.Options;
 
 namespace HealthAI.InferenceServer.Hosting;
@@ -20,6 +21,7 @@ internal sealed class ModelLifecycleService(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await EnsureBundledModelAsync(cancellationToken);
         var failed = await models.LoadStartupModelsAsync(cancellationToken);
         if (failed.Count > 0 && options.Value.ExitOnError)
         {
@@ -45,6 +47,27 @@ internal sealed class ModelLifecycleService(
     {
         _stopping.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Generates the bundled model's ONNX file where a repository has its config but not the file (a fresh checkout).</summary>
+    private async Task EnsureBundledModelAsync(CancellationToken cancellationToken)
+    {
+        var preset = options.Value.BundledModelPreset;
+        if (preset == "none")
+        {
+            return;
+        }
+
+        foreach (var repository in options.Value.ModelRepositories)
+        {
+            var model = Path.Combine(repository, BundledModel.ModelName);
+            if (File.Exists(Path.Combine(model, ModelConfiguration.ModelConfigLoader.FileName))
+                && !File.Exists(Path.Combine(model, BundledModel.Version, BundledModel.ModelFileName)))
+            {
+                Log.GeneratingBundledModel(logger, BundledModel.ModelName, preset);
+                await BundledModel.EnsureAsync(repository, preset == "tiny" ? ModelPreset.Tiny : ModelPreset.DistilBertBase, cancellationToken);
+            }
+        }
     }
 
     private async Task PollAsync(CancellationToken cancellationToken)

@@ -29,6 +29,7 @@ public sealed class ServerCommandLine
         ["--strict-readiness"] = (nameof(InferenceServerOptions.StrictReadiness), Kind.Boolean),
         ["--exit-on-error"] = (nameof(InferenceServerOptions.ExitOnError), Kind.Boolean),
         ["--load-model"] = (nameof(InferenceServerOptions.LoadModels), Kind.List),
+        ["--bundled-model-preset"] = (nameof(InferenceServerOptions.BundledModelPreset), Kind.Value),
         ["--intra-op-threads"] = (nameof(InferenceServerOptions.IntraOpThreads), Kind.Integer),
     };
 
@@ -47,6 +48,7 @@ public sealed class ServerCommandLine
         "Usage: HealthAI.InferenceServer --model-repository <dir> [--model-repository <dir>...] [--http-port 8000] [--grpc-port 8001]\n" +
         "       [--metrics-port 8002] [--host 127.0.0.1] [--model-control-mode none|poll|explicit] [--repository-poll-secs 15]\n" +
         "       [--load-model <name>|*] [--strict-readiness true|false] [--exit-on-error true|false] [--intra-op-threads N]\n" +
+        "       [--bundled-model-preset distilbert-base|tiny|none]\n" +
         "       HealthAI.InferenceServer build-model [options]   (writes the bundled model repository)";
 
     public static bool TryParse(IReadOnlyList<string> args, out ServerCommandLine commandLine, out string error)

@@ -1,0 +1,125 @@
+extern alias InferenceServerApp;
+
+using System.Diagnostics.CodeAnalysis;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using HealthAI.Benchmarks.Onnx;
+using InferenceServerApp::HealthAI.InferenceServer.Hosting;
+using Microsoft.Extensions.Logging;
+using HealthAI.ModelBuilder;
+using HealthAI.OnnxRuntime;
+
+namespace HealthAI.Benchmarks.InferenceServer;
+
+/// <summary>
+/// The server against its ceiling, in one run: every method handles <see cref="Sequences"/> sequences of length
+/// <see cref="SequenceLength"/> on the DistilBERT-base-shaped bundled model with 2 intra-op threads.
+/// In-process ORT at batch 1 is the baseline; the Ratio column is time relative to it, so server throughput as a share of the
+/// in-process figure is 1 / Ratio. The server methods run 32 concurrent gRPC clients sending batch-1 requests, to a model
+/// without a scheduler ("nobatch") and to the same model with dynamic batching ("dynamic"); their p50/p95 print at the end.
+/// Run: dotnet run -c Release --project HealthAI.Benchmarks -- --filter '*ServerThroughput*'
+/// Preset: HEALTHAI_BENCH_PRESET=tiny for a quick check of the harness.
+/// </summary>
+[Config(typeof(ShortConfig))]
+[SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet owns the lifetime: [GlobalCleanup] disposes everything.")]
+public class ServerThroughputBenchmarks
+{
+    public const int Sequences = 64;
+    private const int Clients = 32;
+
+    private InferenceSession _session = null!;
+    private RunningInferenceServer _server = null!;
+    private ServerBenchmarkClient _client = null!;
+    private string _repository = "";
+    private byte[] _request = [];
+    private (long[] Ids, long[] Mask) _one;
+    private (long[] Ids, long[] Mask) _sixteen;
+
+    [Params(16, 32, 64, 128)]
+    public int SequenceLength { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var preset = Environment.GetEnvironmentVariable("HEALTHAI_BENCH_PRESET") == "tiny" ? ModelPreset.Tiny : ModelPreset.DistilBertBase;
+        var modelPath = BenchmarkModels.EnsureModel(preset);
+        _session = new InferenceSession(modelPath, new HealthAI.OnnxRuntime.SessionOptions { IntraOpNumThreads = 2 });
+        _one = BenchmarkModels.Tokens(1, SequenceLength);
+        _sixteen = BenchmarkModels.Tokens(16, SequenceLength);
+
+        _repository = Path.Combine(Path.GetTempPath(), "healthai-server-bench-" + Guid.NewGuid().ToString("N"));
+        WriteModel("nobatch", modelPath, "");
+        WriteModel("dynamic", modelPath, "dynamic_batching { preferred_batch_size: [ 16 ] max_queue_delay_microseconds: 5000 }");
+        _server = InferenceServerHost.StartAsync(["--model-repository", _repository, "--intra-op-threads", "2", "--bundled-model-preset", "none"],
+            builder => builder.Logging.SetMinimumLevel(LogLevel.Warning)).GetAwaiter().GetResult();
+        _client = new ServerBenchmarkClient(_server.HttpAddress, _server.GrpcAddress);
+        _request = ServerBenchmarkClient.GrpcInfer("nobatch", _one.Ids, _one.Mask, 1, SequenceLength);
+    }
+
+    private void WriteModel(string name, string modelPath, string scheduling)
+    {
+        var directory = Path.Combine(_repository, name, "1");
+        Directory.CreateDirectory(directory);
+        File.CreateSymbolicLink(Path.Combine(directory, "model.onnx"), modelPath);
+        File.WriteAllText(Path.Combine(_repository, name, "config.pbtxt"), $$"""
+            platform: "onnxruntime_onnx"
+            max_batch_size: 32
+            input [ { name: "input_ids" data_type: TYPE_INT64 dims: [ -1 ] }, { name: "attention_mask" data_type: TYPE_INT64 dims: [ -1 ] } ]
+            output [ { name: "logits" data_type: TYPE_FP32 dims: [ 2 ] } ]
+            instance_group [ { count: 1 kind: KIND_CPU } ]
+            {{scheduling}}
+            """);
+    }
+
+    [Benchmark(Baseline = true, Description = "in-process ORT, batch 1")]
+    public void InProcessBatch1()
+    {
+        for (var i = 0; i < Sequences; i++)
+        {
+            _session.Run([TensorInput.FromInt64("input_ids", _one.Ids, 1, SequenceLength), TensorInput.FromInt64("attention_mask", _one.Mask, 1, SequenceLength)]);
+        }
+    }
+
+    [Benchmark(Description = "in-process ORT, batch 16")]
+    public void InProcessBatch16()
+    {
+        for (var i = 0; i < Sequences / 16; i++)
+        {
+            _session.Run([TensorInput.FromInt64("input_ids", _sixteen.Ids, 16, SequenceLength), TensorInput.FromInt64("attention_mask", _sixteen.Mask, 16, SequenceLength)]);
+        }
+    }
+
+    [Benchmark(Description = "server, no batching, 32 gRPC clients")]
+    public Task ServerNoBatching() => ServerBenchmarkClient.RunConcurrentlyAsync(Sequences, Clients, () => _client.GrpcAsync(_request));
+
+    [Benchmark(Description = "server, dynamic batching, 32 gRPC clients")]
+    public Task ServerDynamicBatching()
+    {
+        var request = ServerBenchmarkClient.GrpcInfer("dynamic", _one.Ids, _one.Mask, 1, SequenceLength);
+        return ServerBenchmarkClient.RunConcurrentlyAsync(Sequences, Clients, () => _client.GrpcAsync(request));
+    }
+
+    [IterationCleanup(Targets = [nameof(ServerNoBatching), nameof(ServerDynamicBatching)])]
+    public void ReportLatency()
+    {
+        Console.WriteLine($"// latency seq={SequenceLength}: {_client.Percentiles()}");
+        _client.LatenciesMs.Clear();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _client.Dispose();
+        _server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _session.Dispose();
+        Directory.Delete(_repository, recursive: true);
+    }
+
+    private sealed class ShortConfig : ManualConfig
+    {
+        public ShortConfig() =>
+            AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithWarmupCount(1).WithIterationCount(3).WithInvocationCount(1).WithUnrollFactor(1));
+    }
+}
