@@ -30,9 +30,12 @@ public sealed class TritonClient : ITritonClient
     {
     }
 
-    /// <summary>Creates a gRPC client over any <see cref="IGrpcUnaryInvoker"/> (e.g. one backed by Grpc.Net.Client).</summary>
+    /// <summary>
+    /// Creates a gRPC client over any <see cref="IGrpcUnaryInvoker"/> (e.g. one backed by Grpc.Net.Client);
+    /// <paramref name="settings"/> must say <see cref="TritonProtocol.Grpc"/>.
+    /// </summary>
     public TritonClient(IGrpcUnaryInvoker grpcInvoker, TritonClientSettings settings, TimeProvider? timeProvider = null, ILogger<TritonClient>? logger = null)
-        : this(new GrpcTritonTransport(grpcInvoker), WithProtocol(settings, TritonProtocol.Grpc), timeProvider, logger)
+        : this(new GrpcTritonTransport(grpcInvoker ?? throw new ArgumentNullException(nameof(grpcInvoker))), RequireGrpc(settings), timeProvider, logger)
     {
     }
 
@@ -193,11 +196,12 @@ public sealed class TritonClient : ITritonClient
     private static bool IsSequenceRequest(InferRequest request) =>
         request.HasParameters && (request.Parameters.ContainsKey("sequence_id") || request.Parameters.ContainsKey("sequence_start"));
 
-    private static TritonClientSettings WithProtocol(TritonClientSettings settings, TritonProtocol protocol)
+    private static TritonClientSettings RequireGrpc(TritonClientSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        settings.Protocol = protocol;
-        return settings;
+        return settings.Protocol == TritonProtocol.Grpc
+            ? settings
+            : throw new ArgumentException($"A client over an {nameof(IGrpcUnaryInvoker)} needs {nameof(TritonClientSettings.Protocol)} = Grpc.", nameof(settings));
     }
 
     private static ITritonTransport CreateTransport(HttpClient httpClient, TritonClientSettings settings)

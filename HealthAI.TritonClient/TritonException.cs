@@ -7,7 +7,8 @@ namespace HealthAI.TritonClient;
 /// A failed Triton call, whatever the transport: the server's own message, the HTTP status or gRPC status, the model and the
 /// request id, and whether trying again may help (<see cref="IsTransient"/>). <see cref="Status"/> is always set: HTTP statuses
 /// are mapped to the gRPC code Triton pairs them with (404 = NOT_FOUND, 400 = INVALID_ARGUMENT, 503 = UNAVAILABLE, ...).
-/// The message holds only the operation, model, status and the server's message, never tensor contents.
+/// <see cref="Exception.Message"/> holds only the operation, model and status. The server's own text is kept apart in
+/// <see cref="ServerMessage"/>: a server may quote request content in it, so callers decide whether it may be shown or logged.
 /// </summary>
 public sealed class TritonException : Exception
 {
@@ -39,7 +40,7 @@ public sealed class TritonException : Exception
         string? modelName,
         string? requestId,
         Exception? innerException = null)
-        : base(Describe(operation, status, httpStatus, Truncate(serverMessage), modelName), innerException)
+        : base(Describe(operation, status, httpStatus, modelName), innerException)
     {
         Operation = operation;
         Status = status;
@@ -99,11 +100,10 @@ public sealed class TritonException : Exception
     private static string Truncate(string? message) =>
         message is null ? string.Empty : message.Length <= MaxServerMessageLength ? message : message[..MaxServerMessageLength] + "...";
 
-    private static string Describe(string operation, GrpcStatusCode status, HttpStatusCode? httpStatus, string serverMessage, string? model)
+    private static string Describe(string operation, GrpcStatusCode status, HttpStatusCode? httpStatus, string? model)
     {
         var target = model is null ? string.Empty : $" on model '{model}'";
         var http = httpStatus is { } h ? $"HTTP {(int)h}, " : string.Empty;
-        var detail = serverMessage.Length == 0 ? string.Empty : $": {serverMessage}";
-        return $"Triton {operation}{target} failed ({http}{status}){detail}";
+        return $"Triton {operation}{target} failed ({http}{status}).";
     }
 }

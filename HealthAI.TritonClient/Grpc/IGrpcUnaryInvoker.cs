@@ -39,7 +39,7 @@ public sealed class GrpcCallException : Exception
     }
 
     public GrpcCallException(GrpcStatusCode status, string statusMessage, Exception? innerException = null)
-        : base($"gRPC call failed with {status}: {statusMessage}", innerException)
+        : base($"gRPC call failed with {status}.", innerException)
     {
         Status = status;
         StatusMessage = statusMessage;
