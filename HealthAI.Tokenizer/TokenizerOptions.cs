@@ -41,8 +41,14 @@ public sealed class TokenizerOptions
     [Range(1, 1_000_000)]
     public int MaxTextLength { get; set; } = 100_000;
 
-    /// <summary>Labels of the model's output classes in order; used when <see cref="LabelsPath"/> is empty.</summary>
-    public string[] Labels { get; set; } = ["NEGATIVE", "POSITIVE"];
+    /// <summary>
+    /// Labels of the model's output classes in order, used when <see cref="LabelsPath"/> is empty; null means the DistilBERT
+    /// SST-2 labels. (Null rather than a default list: the configuration binder appends to an existing array.)
+    /// </summary>
+    public string[]? Labels { get; set; }
+
+    /// <summary>The labels in effect when no labels.txt is configured.</summary>
+    public IReadOnlyList<string> EffectiveLabels => Labels is { Length: > 0 } labels ? labels : ["NEGATIVE", "POSITIVE"];
 
     /// <summary>A labels.txt (one label per line, as in the model repository); overrides <see cref="Labels"/>.</summary>
     public string LabelsPath { get; set; } = "";

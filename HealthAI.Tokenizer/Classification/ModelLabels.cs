@@ -15,7 +15,7 @@ public sealed class ModelLabels
         }
         else
         {
-            Labels = [.. settings.Labels];
+            Labels = settings.EffectiveLabels;
             Log.LabelsLoaded(logger, Labels.Count, $"{TokenizerOptions.SectionName}:Labels");
         }
     }

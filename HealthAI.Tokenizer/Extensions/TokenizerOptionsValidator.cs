@@ -62,7 +62,7 @@ internal sealed class TokenizerOptionsValidator : IValidateOptions<TokenizerOpti
         {
             errors.Add($"{Section}:LabelsPath: no file at '{options.LabelsPath}'.");
         }
-        else if (options.LabelsPath.Length == 0 && (options.Labels.Length < 2 || options.Labels.Any(string.IsNullOrWhiteSpace)))
+        else if (options.LabelsPath.Length == 0 && (options.EffectiveLabels.Count < 2 || options.EffectiveLabels.Any(string.IsNullOrWhiteSpace)))
         {
             errors.Add($"{Section}:Labels needs at least two non-empty labels (or set {Section}:LabelsPath).");
         }

@@ -16,8 +16,8 @@ public sealed class TokenizerServiceFactory(IDictionary<string, string?> setting
         builder.UseEnvironment("Production");
         builder.UseSetting("HealthAI:Shutdown:DrainDelay", "00:00:00");
         builder.UseSetting("HealthAI:Triton:MaxRetries", "0");
-        builder.UseSetting("HealthAI:Triton:Timeout", "00:00:02");
-        builder.UseSetting("HealthAI:Triton:InferenceTimeout", "00:00:05");
+        builder.UseSetting("HealthAI:Triton:Timeout", "00:00:10");
+        builder.UseSetting("HealthAI:Triton:InferenceTimeout", "00:00:30");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
@@ -33,5 +33,23 @@ public sealed class TokenizerServiceFactory(IDictionary<string, string?> setting
         var client = CreateClient();
         await Services.GetRequiredService<Tokenization.TokenizerHost>().Loaded.WaitAsync(TimeSpan.FromSeconds(30));
         return client;
+    }
+
+    /// <summary>Polls /health until it answers 200 (readiness may lag start-up on a loaded machine); false after 30 s.</summary>
+    public static async Task<bool> WaitUntilReadyAsync(HttpClient client)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await client.GetAsync("/health", TestContext.Current.CancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return true;
+            }
+
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+
+        return false;
     }
 }
