@@ -63,7 +63,7 @@ public sealed class PhiDetector
             var next = spans[read];
             if (next.Start < current.End)
             {
-                if (next.Length > longest.Length)
+                if (next.Length > longest.Length || (next.Length == longest.Length && Specificity(next.Type) > Specificity(longest.Type)))
                 {
                     longest = next;
                 }
@@ -80,4 +80,12 @@ public sealed class PhiDetector
         spans[write++] = current with { Type = longest.Type, Rule = longest.Rule };
         spans.RemoveRange(write, spans.Count - write);
     }
+
+    /// <summary>On a tie, the type found by a cue ("fax", "MRN") beats the generic shape (a phone number, a long number).</summary>
+    private static int Specificity(PhiType type) => type switch
+    {
+        PhiType.Phone or PhiType.Id => 0,
+        PhiType.Date or PhiType.Location or PhiType.Name => 1,
+        _ => 2,
+    };
 }

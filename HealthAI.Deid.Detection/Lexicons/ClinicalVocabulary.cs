@@ -70,7 +70,7 @@ internal static class ClinicalVocabulary
     /// <summary>Credentials written after a clinician's name ("Nancy Jones, RN").</summary>
     public static readonly string[] Credentials =
     [
-        "rn", "rrt", "crt", "np", "lpn", "cna", "msw", "lcsw", "licsw", "pharmd", "rph", "cnm", "crna", "aprn", "fnp", "dpt",
+        "rn", "rrt", "crt", "np", "md", "lpn", "cna", "msw", "lcsw", "licsw", "pharmd", "rph", "cnm", "crna", "aprn", "fnp", "dpt",
         "phd", "facc", "facs", "bsn", "msn", "ldn",
     ];
 
@@ -91,7 +91,7 @@ internal static class ClinicalVocabulary
     [
         "from", "to", "at", "in", "via", "lives", "resides", "resident", "home", "transfer", "transferred", "transfered", "trans",
         "admitted", "adm", "readmitted", "osh", "hosp", "hospital", "rehab", "returned", "return", "sent", "d/c'd", "discharged",
-        "dc'd", "near", "visiting", "moved", "born", "@",
+        "dc'd", "near", "visiting", "moved", "born", "@", "of", "by",
     ];
 
     /// <summary>Words that end an institution's name: the words before them are PHI (a place).</summary>

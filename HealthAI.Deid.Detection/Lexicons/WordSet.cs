@@ -24,6 +24,9 @@ public sealed class WordSet
         _lookup = _words.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
+    /// <summary>The words (for building combined look-up tables).</summary>
+    public IReadOnlyCollection<string> Words => _words;
+
     /// <summary>Number of distinct words.</summary>
     public int Count => _words.Count;
 

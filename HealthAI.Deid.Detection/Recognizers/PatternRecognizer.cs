@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Text.RegularExpressions;
 using HealthAI.Deid.Detection.Validation;
@@ -9,38 +10,54 @@ internal static class PatternRecognizer
 {
     private delegate bool Validator(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start);
 
-    private sealed record Rule(string Name, PhiType Type, Regex Regex, Validator? Validate = null);
+    /// <summary>Which part of a match is the PHI: all of it, the trailing identifier after the cue, or from the first digit.</summary>
+    private enum Value
+    {
+        Whole,
+        Trailing,
+        FromFirstDigit,
+    }
+
+    private sealed record Rule(string Name, PhiType Type, Regex Regex, Validator? Validate = null, Value Value = Value.Whole, SearchValues<string>? RequiredAny = null);
+
+    private static readonly SearchValues<string> EmailMarker = SearchValues.Create(["@"], StringComparison.Ordinal);
+    private static readonly SearchValues<string> UrlMarkers = SearchValues.Create(
+        ["://", "www.", ".com", ".org", ".net", ".edu", ".gov", ".io", ".info", ".biz", ".us"], StringComparison.OrdinalIgnoreCase);
+    private static readonly SearchValues<string> ColonPair = SearchValues.Create(["::", ":0", ":1", ":2", ":3", ":4", ":5", ":6", ":7", ":8", ":9"], StringComparison.Ordinal);
+    private static readonly SearchValues<char> IdentifierChars =
+        SearchValues.Create("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-");
+    private static readonly SearchValues<char> NumberStart = SearchValues.Create("0123456789(+");
 
     // Order matters only for readability: overlapping results are merged by the detector, the more specific type winning.
     private static readonly Rule[] Rules =
     [
-        new("email", PhiType.Email, PatternRules.Email()),
-        new("url", PhiType.Url, PatternRules.Url(), IsLikelyUrl),
+        new("email", PhiType.Email, PatternRules.Email(), RequiredAny: EmailMarker),
+        new("url", PhiType.Url, PatternRules.Url(), IsLikelyUrl, RequiredAny: UrlMarkers),
         new("ipv4", PhiType.Ip, PatternRules.IPv4(), IsDottedQuadAddress),
-        new("ipv6", PhiType.Ip, PatternRules.IPv6(), (_, m, _) => IPAddress.TryParse(m, out _)),
-        new("ssn", PhiType.Ssn, PatternRules.Ssn(), (_, m, _) => Checksums.IsPlausibleSsn(m)),
-        new("fax", PhiType.Fax, PatternRules.Fax()),
+        new("ipv6", PhiType.Ip, PatternRules.IPv6(), (_, m, _) => m.Count(':') >= 2 && IPAddress.TryParse(m, out _), RequiredAny: ColonPair),
+        new("ssn", PhiType.Ssn, PatternRules.Ssn(), (t, m, s) => Checksums.IsPlausibleSsn(m) && !PrecededByDigitGroup(t, s), Value.FromFirstDigit),
+        new("fax", PhiType.Fax, PatternRules.Fax(), Value: Value.FromFirstDigit),
         new("phone", PhiType.Phone, PatternRules.Phone(), IsPlausiblePhone),
-        new("phone-extension", PhiType.Phone, PatternRules.PhoneExtension()),
+        new("phone-extension", PhiType.Phone, PatternRules.PhoneExtension(), Value: Value.Trailing),
         new("phone-spaced", PhiType.Phone, PatternRules.SpacedPhone()),
         new("date-numeric", PhiType.Date, PatternRules.NumericDate(), IsLikelyNumericDate),
         new("date-month-name", PhiType.Date, PatternRules.MonthNameDate()),
         new("date-month-alone", PhiType.Date, PatternRules.MonthAlone(), IsMonthWord),
-        new("date-ordinal-day", PhiType.Date, PatternRules.OrdinalDay()),
+        new("date-ordinal-day", PhiType.Date, PatternRules.OrdinalDay(), FollowsDayCue),
         new("date-holiday", PhiType.Date, PatternRules.Holiday()),
         new("date-year", PhiType.Date, PatternRules.Year()),
-        new("date-two-digit-year", PhiType.Date, PatternRules.TwoDigitYear()),
-        new("age-over-89", PhiType.Age, PatternRules.AgeOver89()),
-        new("mrn-cue", PhiType.Mrn, PatternRules.MedicalRecordNumber()),
-        new("health-plan-cue", PhiType.HealthPlan, PatternRules.HealthPlanNumber()),
-        new("account-cue", PhiType.Account, PatternRules.AccountNumber()),
-        new("card-luhn", PhiType.Account, PatternRules.OtherIdentifier(), (_, m, _) => m.Length is >= 13 and <= 19 && !m.ContainsAnyExceptInRange('0', '9') && Checksums.IsLuhnValid(m)),
-        new("license-cue", PhiType.License, PatternRules.LicenseNumber()),
-        new("vehicle", PhiType.Vehicle, PatternRules.VehicleIdentifier()),
-        new("device-cue", PhiType.Device, PatternRules.DeviceIdentifier()),
-        new("npi", PhiType.Id, PatternRules.OtherIdentifier(), (_, m, _) => Checksums.IsValidNpi(m)),
-        new("id-cue-or-long-number", PhiType.Id, PatternRules.OtherIdentifier()),
-        new("zip", PhiType.Location, PatternRules.Zip()),
+        new("date-two-digit-year", PhiType.Date, PatternRules.TwoDigitYear(), Value: Value.Trailing),
+        new("age-over-89", PhiType.Age, PatternRules.AgeOver89(), Value: Value.Trailing),
+        new("mrn-cue", PhiType.Mrn, PatternRules.MedicalRecordNumber(), Value: Value.Trailing),
+        new("health-plan-cue", PhiType.HealthPlan, PatternRules.HealthPlanNumber(), Value: Value.Trailing),
+        new("account-cue", PhiType.Account, PatternRules.AccountNumber(), Value: Value.Trailing),
+        new("card-luhn", PhiType.Account, PatternRules.OtherIdentifier(), (_, m, _) => m.Length is >= 13 and <= 19 && !m.ContainsAnyExceptInRange('0', '9') && Checksums.IsLuhnValid(m), Value.Trailing),
+        new("license-cue", PhiType.License, PatternRules.LicenseNumber(), Value: Value.Trailing),
+        new("vehicle", PhiType.Vehicle, PatternRules.VehicleIdentifier(), (_, m, _) => m.ContainsAnyInRange('0', '9') && m.ContainsAnyExceptInRange('0', '9'), Value.Trailing),
+        new("device-cue", PhiType.Device, PatternRules.DeviceIdentifier(), Value: Value.Trailing),
+        new("npi", PhiType.Id, PatternRules.OtherIdentifier(), (_, m, _) => Checksums.IsValidNpi(m), Value.Trailing),
+        new("id-cue-or-long-number", PhiType.Id, PatternRules.OtherIdentifier(), Value: Value.Trailing),
+        new("zip", PhiType.Location, PatternRules.Zip(), FollowsStateOrZipCue),
         new("street-address", PhiType.Location, PatternRules.StreetAddress()),
     ];
 
@@ -48,15 +65,86 @@ internal static class PatternRecognizer
     {
         foreach (var rule in Rules)
         {
+            if (rule.RequiredAny is not null && !text.ContainsAny(rule.RequiredAny))
+            {
+                continue;
+            }
+
             foreach (var match in rule.Regex.EnumerateMatches(text))
             {
-                var value = text.Slice(match.Index, match.Length);
-                if (rule.Validate is null || rule.Validate(text, value, match.Index))
+                var (start, length) = ValueOf(rule.Value, text.Slice(match.Index, match.Length));
+                start += match.Index;
+                var value = text.Slice(start, length);
+                if (length > 0 && (rule.Validate is null || rule.Validate(text, value, start)))
                 {
-                    results.Add(new PhiSpan(rule.Type, match.Index, match.Index + match.Length, rule.Name));
+                    results.Add(new PhiSpan(rule.Type, start, start + length, rule.Name));
                 }
             }
         }
+    }
+
+    private static (int Start, int Length) ValueOf(Value mode, ReadOnlySpan<char> match)
+    {
+        switch (mode)
+        {
+            case Value.Trailing:
+                var lastOther = match.LastIndexOfAnyExcept(IdentifierChars);
+                return (lastOther + 1, match.Length - lastOther - 1);
+            case Value.FromFirstDigit:
+                var first = match.IndexOfAny(NumberStart);
+                return first < 0 ? (0, 0) : (first, match.Length - first);
+            default:
+                return (0, match.Length);
+        }
+    }
+
+    private static readonly string[] DayCues = ["on", "the", "since", "until", "til", "by", "from"];
+    private static readonly string[] StateNames = ["zip", "zipcode", "code", "maryland", "virginia", "pennsylvania", "delaware", "york", "california", "massachusetts", "texas", "florida", "ohio"];
+
+    private static bool FollowsDayCue(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
+    {
+        var before = text[..start].TrimEnd();
+        foreach (var cue in DayCues)
+        {
+            if (EndsWithWord(before, cue))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool FollowsStateOrZipCue(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
+    {
+        var before = text[..start].TrimEnd().TrimEnd(',').TrimEnd(':').TrimEnd();
+        // A two-letter postal code in capitals ("MD 21201").
+        if (before.Length >= 2 && char.IsAsciiLetterUpper(before[^1]) && char.IsAsciiLetterUpper(before[^2])
+            && (before.Length == 2 || !char.IsLetter(before[^3])))
+        {
+            return true;
+        }
+
+        foreach (var state in StateNames)
+        {
+            if (EndsWithWord(before, state))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool PrecededByDigitGroup(ReadOnlySpan<char> text, int start)
+    {
+        var i = start - 1;
+        if (i >= 0 && text[i] is '-' or ' ')
+        {
+            i--;
+        }
+
+        return i >= 0 && i < start - 1 && char.IsAsciiDigit(text[i]);
     }
 
     private static bool IsLikelyUrl(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start) =>

@@ -3,8 +3,9 @@ using System.Text.RegularExpressions;
 namespace HealthAI.Deid.Detection.Recognizers;
 
 /// <summary>
-/// The regular expressions of the pattern recognizer. Every expression matches exactly the PHI (context is in look-arounds),
-/// so the scanner can use <see cref="Regex.EnumerateMatches(ReadOnlySpan{char})"/> and allocate nothing per match.
+/// The regular expressions of the pattern recognizer. Cues come first in an expression (a leading look-behind would be tried
+/// at every position of the note); the recognizer trims a match to its value, so it can use
+/// <see cref="Regex.EnumerateMatches(ReadOnlySpan{char})"/> and allocate nothing per match.
 /// </summary>
 internal static partial class PatternRules
 {
@@ -21,15 +22,15 @@ internal static partial class PatternRules
     [GeneratedRegex(@"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]*\d)", Options)]
     public static partial Regex IPv4();
 
-    [GeneratedRegex(@"(?<![\w:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?=[0-9a-f:]*::)(?:[0-9a-f]{1,4}:){1,6}:?(?::[0-9a-f]{1,4}){1,6}|(?:[0-9a-f]{1,4}:){2,7}:)(?![\w:])", Options)]
+    [GeneratedRegex(@"\b(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,6}:?(?::[0-9a-f]{1,4}){1,6}|(?:[0-9a-f]{1,4}:){2,7}:)(?![\w:])", Options)]
     public static partial Regex IPv6();
 
     // SSN with consistent delimiters; the bare nine-digit form only after an SSN cue.
-    [GeneratedRegex(@"(?<!\d[-\s]?)\b\d{3}(?<d>[- ])\d{2}\k<d>\d{4}\b(?![-\s]?\d)|(?<=\b(?:ssn|ss#|social\s+security)" + IdCue + @")\d{9}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b\d{3}(?<d>[- ])\d{2}\k<d>\d{4}\b(?![-\s]?\d)|\b(?:ssn|ss#|social\s+security)" + IdCue + @"\d{9}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     public static partial Regex Ssn();
 
     // Fax numbers: a phone shape after a fax cue.
-    [GeneratedRegex(@"(?<=\bfax(?:\s*(?:number|no\.?|#|:))*\s*[:#]?\s*)(?:\+?1[-. ]?)?\(?\d{3}\)?[-. ]?\d{3}[-. ]?\d{4}\b", Options)]
+    [GeneratedRegex(@"\bfax(?:\s*(?:number|no\.?|#|:)|\s+[a-z]+){0,3}\s*[:#]?\s*(?:\+?1[-. ]?)?\(?\d{3}\)?[-. ]?\d{3}[-. ]?\d{4}\b", Options)]
     public static partial Regex Fax();
 
     // North American phone numbers, with or without area code parentheses, including "(240444-1243)" and "301 944-5032".
@@ -37,7 +38,7 @@ internal static partial class PatternRules
     public static partial Regex Phone();
 
     // Pager, beeper and extension numbers: four or five digits after the cue.
-    [GeneratedRegex(@"(?<=\b(?:pager|beeper|pgr|bpr|pg|page|paged|beep|ext|extension|x|cell|phone|tel|telephone|ph|home|work|office)(?:\s*(?:number|no\.?|#|at|is|:))*\s*[:#]?\s*)\d{4,5}\b(?![/.:]\d)", Options)]
+    [GeneratedRegex(@"\b(?:pager|beeper|pgr|bpr|pg|page|paged|beep|ext|extension|x|cell|phone|tel|telephone|ph|home|work|office)(?:\s*(?:number|no\.?|#|at|is|:))*\s*[:#]?\s*\d{4,5}\b(?![/.:]\d)", Options)]
     public static partial Regex PhoneExtension();
 
     // Phone numbers written with spaces as three groups: "301 273 45166" style, inside parentheses after a visit or call cue.
@@ -56,8 +57,8 @@ internal static partial class PatternRules
     [GeneratedRegex(@"\b(?:january|february|april|june|july|august|september|october|november|december|sept|jan|feb|apr|jun|jul|aug|oct|nov|dec)\b(?!\s*\d)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | RegexOptions.IgnoreCase)]
     public static partial Regex MonthAlone();
 
-    // "on the 3rd", "the 22nd".
-    [GeneratedRegex(@"(?<=\b(?:on|the|since|until|til|by|from)\s+(?:the\s+)?)(?:[12]?\d|3[01])(?:st|nd|rd|th)\b", Options)]
+    // "on the 3rd", "the 22nd" (the recognizer checks the words before).
+    [GeneratedRegex(@"\b(?:[12]?\d|3[01])(?:st|nd|rd|th)\b", Options)]
     public static partial Regex OrdinalDay();
 
     // Holidays are date elements.
@@ -69,37 +70,37 @@ internal static partial class PatternRules
     public static partial Regex Year();
 
     // Two-digit years: '92, 92', or after a history cue in a past-history list ("MI 92", "CABG 81", "CVA in 94 and 00").
-    [GeneratedRegex(@"(?<=(?<![\w'])')\d{2}\b(?!')|(?<=\b(?:mi|cabg|cabgx\d|ptca|avr|mvr|cva|tia|pacer|pacemaker|redo|ablation|stent|stents|surgery|dx|dx'd|diagnosed|chole|cholecystectomy|appy|appendectomy|nephrectomy|hysterectomy|mastectomy|lobectomy|thr|tkr|repair|ca|since)\s*(?:x\s*\d\s*)?)(?:[6-9]\d|0\d)\b(?![\d.%/]|\s*(?:%|cc|ml|mg|units?|u|mmhg|mm|cm|kg|lbs?|hrs?|minutes?|mins?|yo|y/o|yr|year|years|days?|weeks?|wks?|months?|mos?|pm|am|beats|bpm|times|x)\b)", Options)]
+    [GeneratedRegex(@"(?<![\w'])'\d{2}\b(?!')|\b(?:mi|cabg|cabgx\d|ptca|avr|mvr|cva|tia|pacer|pacemaker|redo|ablation|stent|stents|surgery|dx|dx'd|diagnosed|chole|cholecystectomy|appy|appendectomy|nephrectomy|hysterectomy|mastectomy|lobectomy|thr|tkr|repair|ca|since)\s*(?:x\s*\d\s*)?(?:[6-9]\d|0\d)\b(?![\d.%/]|\s*(?:%|cc|ml|mg|units?|u|mmhg|mm|cm|kg|lbs?|hrs?|minutes?|mins?|yo|y/o|yr|year|years|days?|weeks?|wks?|months?|mos?|pm|am|beats|bpm|times|x)\b)", Options)]
     public static partial Regex TwoDigitYear();
 
     // Ages over 89 (the number only): "98 yo", "92 year old", "age 93", "aged 101".
-    [GeneratedRegex(@"\b(?:9\d|1[0-2]\d)(?=\s*(?:-|\s)?\s*(?:yo|y/o|y\.o\.?|yr|yrs|year|years|yoa|y)\b(?:\s*-?\s*old)?)|(?<=\bage[ds]?\s*:?\s*)(?:9\d|1[0-2]\d)\b", Options)]
+    [GeneratedRegex(@"\b(?:9\d|1[0-2]\d)(?=\s*(?:-|\s)?\s*(?:yo|y/o|y\.o\.?|yr|yrs|year|years|yoa|y)\b(?:\s*-?\s*old)?)|\bage[ds]?\s*:?\s*(?:9\d|1[0-2]\d)\b", Options)]
     public static partial Regex AgeOver89();
 
-    [GeneratedRegex(@"(?<=\b(?:mrn|mr\s*#|mr\s*no|medical\s+record|med\s+rec|(?:unit|hospital|chart|record)\s*(?:number|no\.?|#))" + IdCue + @")(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{3,}\b", Options)]
+    [GeneratedRegex(@"\b(?:mrn|mr\s*#|mr\s*no|medical\s+record|med\s+rec|(?:unit|hospital|chart|record)\s*(?:number|no\.?|#))" + IdCue + @"(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{3,}\b", Options)]
     public static partial Regex MedicalRecordNumber();
 
-    [GeneratedRegex(@"(?<=\b(?:member|policy|subscriber|beneficiary|insurance|medicare|medicaid|plan|group|hic|hicn|mbi)" + IdCue + @")(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{4,}\b", Options)]
+    [GeneratedRegex(@"\b(?:member|policy|subscriber|beneficiary|insurance|medicare|medicaid|plan|group|hic|hicn|mbi)" + IdCue + @"(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{4,}\b", Options)]
     public static partial Regex HealthPlanNumber();
 
-    [GeneratedRegex(@"(?<=\b(?:account|acct|acc|billing|invoice|claim)" + IdCue + @")(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{3,}\b", Options)]
+    [GeneratedRegex(@"\b(?:account|acct|acc|billing|invoice|claim)" + IdCue + @"(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{3,}\b", Options)]
     public static partial Regex AccountNumber();
 
-    [GeneratedRegex(@"(?<=\b(?:license|licence|lic|dea|certificate|cert|driver'?s\s+license|dl)" + IdCue + @")(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{4,}\b", Options)]
+    [GeneratedRegex(@"\b(?:license|licence|lic|dea|certificate|cert|driver'?s\s+license|dl)" + IdCue + @"(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{4,}\b", Options)]
     public static partial Regex LicenseNumber();
 
-    [GeneratedRegex(@"(?<=\b(?:vin|plate|tag|license\s+plate|vehicle)" + IdCue + @")(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{3,}\b|\b(?=[a-hj-npr-z]*\d)(?=\d*[a-hj-npr-z])[a-hj-npr-z0-9]{17}\b", Options)]
+    [GeneratedRegex(@"\b(?:vin|plate|tag|license\s+plate|vehicle)" + IdCue + @"(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{3,}\b|\b[a-hj-npr-z0-9]{17}\b", Options)]
     public static partial Regex VehicleIdentifier();
 
-    [GeneratedRegex(@"(?<=\b(?:serial|s/n|sn|device|model|lot|udi|imei|pacemaker|icd|implant)" + IdCue + @")(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{4,}\b", Options)]
+    [GeneratedRegex(@"\b(?:serial|s/n|sn|device|model|lot|udi|imei|pacemaker|icd|implant)" + IdCue + @"(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{4,}\b", Options)]
     public static partial Regex DeviceIdentifier();
 
     // Any other reference number after a cue ("ref # 8336652", "policy #rg17") and long digit runs anywhere.
-    [GeneratedRegex(@"(?<=\b(?:ref|reference|case|confirmation|conf|id|identifier|code|order|requisition|req|specimen|accession|npi|#)" + IdCue + @")(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{2,}\b|(?<![\d.,/-])\d{7,}(?![\d.,/]\d)", Options)]
+    [GeneratedRegex(@"(?:\b(?:ref|reference|case|confirmation|conf|id|identifier|code|order|requisition|req|specimen|accession|npi)|#)" + IdCue + @"(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{2,}\b|(?<![\d.,/-])\d{7,}(?![\d.,/]\d)", Options)]
     public static partial Regex OtherIdentifier();
 
-    // ZIP codes after a state (name or postal code) or a ZIP cue.
-    [GeneratedRegex(@"(?<=\b(?:zip|zipcode|zip\s+code|[A-Z]{2}|maryland|virginia|pennsylvania|delaware|new\s+york|california|massachusetts|texas|florida|ohio)\s*,?\s*:?\s*)\d{5}(?:-\d{4})?\b", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
+    // ZIP codes: five digits; the recognizer requires a state (name or postal code) or a ZIP cue before them.
+    [GeneratedRegex(@"\b\d{5}(?:-\d{4})?\b", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     public static partial Regex Zip();
 
     // Street addresses: "12 Main St", "4400 North Charles Street".

@@ -8,8 +8,38 @@ namespace HealthAI.Deid.Detection.Recognizers;
 /// ordinary word needs a context word), context rules (titles, relations, place cues, institution words) and the eponym
 /// allow-list. Tokens live in a pooled array; the text is never copied.
 /// </summary>
-internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords context)
+internal sealed class TokenRecognizer
 {
+    private readonly ContextWords _context;
+    private readonly Dictionary<string, TokenFlags>.AlternateLookup<ReadOnlySpan<char>> _flags;
+
+    public TokenRecognizer(DeidLexicons lexicons, ContextWords context)
+    {
+        _context = context;
+
+        // One look-up per token: every list folds into a single case-insensitive table of flags.
+        var table = new Dictionary<string, TokenFlags>(StringComparer.OrdinalIgnoreCase);
+        void Add(IEnumerable<string> words, TokenFlags flag)
+        {
+            foreach (var word in words)
+            {
+                table[word] = table.GetValueOrDefault(word) | flag;
+            }
+        }
+
+        Add(lexicons.Names.Words, TokenFlags.Name);
+        Add(lexicons.CommonWords.Words, TokenFlags.Common);
+        Add(lexicons.Places.Words, TokenFlags.Place);
+        Add(context.Titles.Words, TokenFlags.Title);
+        Add(context.Relations.Words, TokenFlags.Relation);
+        Add(context.PlaceCues.Words, TokenFlags.PlaceCue);
+        Add(context.Institutions.Words, TokenFlags.Institution);
+        Add(context.Credentials.Words, TokenFlags.Credential);
+        Add(context.Stop.Words, TokenFlags.Stop | TokenFlags.StopWord | TokenFlags.Common);
+        Add(context.Clinical.Words, TokenFlags.Stop);
+        _flags = table.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
     private const int MaxInstitutionWords = 3;
     private static readonly SearchValues<char> SentenceBreaks = SearchValues.Create(".:;!?\n\r");
     private static readonly SearchValues<char> AsciiLetters =
@@ -67,51 +97,12 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
         for (var i = 0; i < tokens.Length; i++)
         {
             ref var token = ref tokens[i];
-            var word = WithoutPossessive(text[token.Start..token.End]);
-            var flags = TokenFlags.None;
-            if (lexicons.Names.Contains(word))
+            var word = text[token.Start..token.End];
+            var flags = _flags.TryGetValue(word, out var found) ? found : TokenFlags.None;
+            var bare = WithoutPossessive(word);
+            if (bare.Length != word.Length && _flags.TryGetValue(bare, out var possessive))
             {
-                flags |= TokenFlags.Name;
-            }
-
-            if (lexicons.CommonWords.Contains(word) || context.Stop.Contains(word))
-            {
-                flags |= TokenFlags.Common;
-            }
-
-            if (lexicons.Places.Contains(word))
-            {
-                flags |= TokenFlags.Place;
-            }
-
-            if (context.Titles.Contains(word))
-            {
-                flags |= TokenFlags.Title;
-            }
-
-            if (context.Relations.Contains(word))
-            {
-                flags |= TokenFlags.Relation;
-            }
-
-            if (context.PlaceCues.Contains(word))
-            {
-                flags |= TokenFlags.PlaceCue;
-            }
-
-            if (context.Institutions.Contains(word))
-            {
-                flags |= TokenFlags.Institution;
-            }
-
-            if (context.Credentials.Contains(word))
-            {
-                flags |= TokenFlags.Credential;
-            }
-
-            if (context.Stop.Contains(word) || context.Clinical.Contains(word))
-            {
-                flags |= TokenFlags.Stop;
+                flags |= possessive;
             }
 
             token.Flags = flags;
@@ -139,7 +130,7 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
             // Mid-sentence (no full stop, colon or line break since a lower-case word): capitals carry meaning there.
             var lowercaseBefore = i > 0 && char.IsLower(text[tokens[i - 1].Start])
                 && !text[tokens[i - 1].End..token.Start].ContainsAny(SentenceBreaks);
-            if (afterTitle && (flags & TokenFlags.Title) == 0 && !context.Stop.Contains(text[token.Start..token.End])
+            if (afterTitle && (flags & TokenFlags.Title) == 0 && (flags & TokenFlags.StopWord) == 0
                 && (isName || !isCommon || isStop) && (length > 1 || char.IsUpper(text[token.Start])))
             {
                 Mark(ref token, PhiType.Name, "name-after-title");
@@ -148,7 +139,7 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
             {
                 Mark(ref token, afterPlaceCue && IsPlaceCueForName(text, tokens[i - 1]) ? PhiType.Location : PhiType.Name, "name-lexicon");
             }
-            else if (afterRelation && !isStop && (isName || unknown) && length > 1)
+            else if (afterRelation && (isName || unknown || (isStop && titleCase && (flags & TokenFlags.StopWord) == 0)) && length > 1)
             {
                 Mark(ref token, PhiType.Name, isName ? "ambiguous-name-after-relation" : "unknown-word-after-relation");
             }
@@ -162,7 +153,12 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
             }
             else if (afterPlaceCue && unknown && IsHospitalAcronym(text[token.Start..token.End]))
             {
-                Mark(ref token, PhiType.Location, "hospital-acronym-after-place-cue");
+                Mark(ref token, PhiType.Location, "acronym-after-place-cue");
+            }
+            else if (afterPlaceCue && unknown && length > 3 && FollowedByUnitNumber(text, token))
+            {
+                // "transfer to Quartermain 2": an unknown word followed by a floor or unit number is a place.
+                Mark(ref token, PhiType.Location, "unit-after-place-cue");
             }
             else if (isName && titleCase && lowercaseBefore && !isStop && length > 2)
             {
@@ -193,25 +189,33 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
             for (var i = 0; i < tokens.Length; i++)
             {
                 ref var token = ref tokens[i];
-                if (token.Result is not null || (token.Flags & TokenFlags.Stop) != 0)
+                if (token.Result is not null || ((token.Flags & TokenFlags.Stop) != 0 && (!IsTitleCase(text, token) || (token.Flags & TokenFlags.StopWord) != 0)))
+                {
+                    continue;
+                }
+
+                const TokenFlags NotNames = TokenFlags.StopWord | TokenFlags.Credential | TokenFlags.Relation | TokenFlags.Title
+                    | TokenFlags.PlaceCue | TokenFlags.Institution;
+                if ((token.Flags & NotNames) != 0)
                 {
                     continue;
                 }
 
                 var isName = (token.Flags & TokenFlags.Name) != 0;
-                var isInitial = token.End - token.Start == 1 && char.IsUpper(text[token.Start]);
-                var uncommon = (token.Flags & TokenFlags.Common) == 0 || IsTitleCase(text, token);
-                if (!isName && !isInitial)
-                {
-                    continue;
-                }
+                var isInitial = token.End - token.Start == 1 && char.IsUpper(text[token.Start]) && token.End < text.Length && text[token.End] == '.';
+                var titleCase = IsTitleCase(text, token);
+                var clinical = (token.Flags & TokenFlags.Stop) != 0;
+                var unknownWord = (token.Flags & (TokenFlags.Common | TokenFlags.Stop)) == 0 && token.End - token.Start > 2;
+                var leftIsName = i > 0 && tokens[i - 1].ResultType == PhiType.Name && tokens[i - 1].Result is not null
+                    && IsJoined(text, tokens[i - 1], token, allowComma: true);
+                var rightIsName = i + 1 < tokens.Length && tokens[i + 1].ResultType == PhiType.Name && tokens[i + 1].Result is not null
+                    && IsJoined(text, token, tokens[i + 1], allowComma: true);
 
-                // A name before a detected name may be an ordinary word too ("MARY SOUZA"); after one, it must not be
-                // ("Dr Vasquez team" keeps "team").
-                var left = i > 0 && tokens[i - 1].ResultType == PhiType.Name && tokens[i - 1].Result is not null
-                    && (uncommon || isInitial) && IsJoined(text, tokens[i - 1], token, allowComma: true);
-                var right = i + 1 < tokens.Length && tokens[i + 1].ResultType == PhiType.Name && tokens[i + 1].Result is not null
-                    && (uncommon || isInitial) && IsJoined(text, token, tokens[i + 1], allowComma: true);
+                // Before a detected name, a name that is also a word is a first name ("mary souza"); after one, only a
+                // capitalized word or a name that is not a word continues it ("Alice Kovacek", "Dr Vasquez team" keeps "team").
+                var left = leftIsName && (isInitial || (isName && !clinical && ((token.Flags & TokenFlags.Common) == 0 || titleCase))
+                    || ((unknownWord || clinical) && titleCase));
+                var right = rightIsName && (isInitial || (isName && !clinical) || (clinical && titleCase));
                 if (left || right)
                 {
                     Mark(ref token, PhiType.Name, "name-adjacent");
@@ -259,8 +263,9 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
         for (var j = credentialIndex - 1; j >= 0 && credentialIndex - j <= 3; j--)
         {
             var flags = tokens[j].Flags;
-            var initial = tokens[j].End - tokens[j].Start == 1;
-            var nameLike = initial || (flags & TokenFlags.Name) != 0 || (flags & TokenFlags.Common) == 0 || IsTitleCase(text, tokens[j]);
+            var initial = tokens[j].End - tokens[j].Start == 1 && tokens[j].End < text.Length && text[tokens[j].End] == '.';
+            var nameLike = initial || ((flags & TokenFlags.Name) != 0 && (flags & TokenFlags.Common) == 0)
+                || ((flags & TokenFlags.Common) == 0 && tokens[j].End - tokens[j].Start > 1) || IsTitleCase(text, tokens[j]);
             if (!nameLike || (flags & (TokenFlags.Stop | TokenFlags.Credential)) != 0 || !IsJoined(text, tokens[j], tokens[j + 1], allowComma: true)
                 || ((flags & TokenFlags.Common) != 0 && (flags & TokenFlags.Name) == 0))
             {
@@ -269,6 +274,18 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
 
             Mark(ref tokens[j], PhiType.Name, "name-before-credential");
         }
+    }
+
+    private static bool FollowedByUnitNumber(ReadOnlySpan<char> text, Token token)
+    {
+        var rest = text[token.End..];
+        var i = 0;
+        while (i < rest.Length && rest[i] == ' ')
+        {
+            i++;
+        }
+
+        return i < rest.Length && char.IsAsciiDigit(rest[i]) && (i + 1 == rest.Length || !char.IsAsciiDigit(rest[i + 1]) || rest[i + 1] == ' ');
     }
 
     private static bool IsTitleCase(ReadOnlySpan<char> text, Token token) =>
@@ -299,7 +316,7 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
             }
 
             var rest = text[token.Start..];
-            foreach (var phrase in context.EponymsStartingWith(text[token.Start..token.End]))
+            foreach (var phrase in _context.EponymsStartingWith(WithoutPossessive(text[token.Start..token.End])))
             {
                 if (rest.StartsWith(phrase, StringComparison.OrdinalIgnoreCase)
                     && (rest.Length == phrase.Length || !char.IsLetter(rest[phrase.Length])))
@@ -372,5 +389,6 @@ internal sealed class TokenRecognizer(DeidLexicons lexicons, ContextWords contex
         Institution = 64,
         Stop = 128,
         Credential = 256,
+        StopWord = 512,
     }
 }
