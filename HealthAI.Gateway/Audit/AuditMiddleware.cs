@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using HealthAI.Gateway.Authentication;
 using HealthAI.Gateway.Limits;
+using Microsoft.AspNetCore.Authorization;
 
 namespace HealthAI.Gateway.Audit;
 
@@ -8,7 +9,7 @@ namespace HealthAI.Gateway.Audit;
 /// Writes one audit record per request (probes and the OpenAPI document excepted) whatever the outcome: success, 401, 403,
 /// 429, validation failure, downstream failure, exception or client cancellation.
 /// </summary>
-internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail, TimeProvider timeProvider)
+internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail, IAuthorizationPolicyProvider policies, TimeProvider timeProvider)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -49,13 +50,35 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail, Ti
                 Subject = Subject(context.User),
                 Method = context.Request.Method,
                 Route = context.GetEndpoint()?.Metadata.GetMetadata<GatewayRouteMetadata>()?.RouteId ?? "(unmatched)",
-                Scopes = context.User.Identity?.IsAuthenticated == true ? ScopeRequirementHandler.GrantedScopes(context.User) : [],
+                Scopes = await ScopesUsedAsync(context, status),
                 Outcome = Outcome(status),
                 Status = status,
                 LatencyMs = Math.Round(timeProvider.GetElapsedTime(started).TotalMilliseconds, 3),
                 Entities = feature.Entities,
             });
         }
+    }
+
+    /// <summary>The scopes the route demanded and the token proved, once authorization let the request through.</summary>
+    private async Task<IReadOnlyList<string>> ScopesUsedAsync(HttpContext context, int status)
+    {
+        if (context.User.Identity?.IsAuthenticated != true || status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden
+            || context.GetEndpoint()?.Metadata.GetMetadata<IAuthorizeData>()?.Policy is not { } policyName
+            || await policies.GetPolicyAsync(policyName) is not { } policy)
+        {
+            return [];
+        }
+
+        var scopes = new List<string>();
+        foreach (var requirement in policy.Requirements)
+        {
+            if (requirement is ScopeRequirement required)
+            {
+                scopes.AddRange(required.Scopes);
+            }
+        }
+
+        return scopes;
     }
 
     private static string? Subject(ClaimsPrincipal user) =>

@@ -53,19 +53,4 @@ internal sealed class ScopeRequirementHandler : AuthorizationHandler<ScopeRequir
 
         return false;
     }
-
-    /// <summary>Every scope a principal carries, for the audit record.</summary>
-    internal static List<string> GrantedScopes(ClaimsPrincipal user)
-    {
-        var scopes = new List<string>();
-        foreach (var claim in user.Claims)
-        {
-            if (Array.IndexOf(ScopeClaimTypes, claim.Type) >= 0)
-            {
-                scopes.AddRange(claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-            }
-        }
-
-        return scopes;
-    }
 }

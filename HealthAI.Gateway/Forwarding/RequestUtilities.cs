@@ -8,12 +8,13 @@ namespace HealthAI.Gateway.Forwarding;
 internal static class RequestUtilities
 {
     // Connection-specific headers, meaningful for one hop only. Host is set from the destination; X-Forwarded-* are rewritten
-    // by the forwarder, never passed through from an untrusted client.
+    // by the forwarder, never passed through from an untrusted client. Authorization stops here too (unlike YARP's default):
+    // the token's audience is the gateway, and internal services neither need nor should hold a caller's credential.
     private static readonly HashSet<string> RequestHeadersNotForwarded = new(StringComparer.OrdinalIgnoreCase)
     {
         HeaderNames.Connection, HeaderNames.KeepAlive, "Proxy-Connection", HeaderNames.ProxyAuthenticate, HeaderNames.ProxyAuthorization,
         HeaderNames.TE, HeaderNames.Trailer, HeaderNames.TransferEncoding, HeaderNames.Upgrade, HeaderNames.Host,
-        "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix",
+        HeaderNames.Authorization, "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Prefix",
     };
 
     private static readonly HashSet<string> ResponseHeadersNotForwarded = new(StringComparer.OrdinalIgnoreCase)

@@ -94,6 +94,26 @@ public sealed class AuthenticationTests(GatewayFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task RolePolicy_FromConfiguration_RequiresOneOfTheRoles()
+    {
+        var settings = GatewayApp.DefaultSettings(fixture.Deid, fixture.Tokenizer, fixture.Triton);
+        settings["Gateway:Authorization:Policies:notes.analyze:Scopes:0"] = "notes.analyze";
+        settings["Gateway:Authorization:Policies:notes.analyze:Roles:0"] = "clinician";
+        settings["Gateway:Authorization:Policies:notes.analyze:Roles:1"] = "records-officer";
+        await using var app = new GatewayApp(settings);
+
+        var withoutRole = await AnalyzeAsync(TestTokens.Create(), app);
+        var withOtherRole = await AnalyzeAsync(TestTokens.Create(roles: ["billing"]), app);
+        var withRole = await AnalyzeAsync(TestTokens.Create(roles: ["records-officer"]), app);
+        var roleWithoutScope = await AnalyzeAsync(TestTokens.Create(scopes: "models.read", roles: ["clinician"]), app);
+
+        Assert.Equal(HttpStatusCode.Forbidden, withoutRole.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, withOtherRole.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, withRole.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, roleWithoutScope.StatusCode);
+    }
+
+    [Fact]
     public async Task HmacSignedWithTheRsaPublicKey_IsRejected_WhileRs256IsAccepted()
     {
         // The gateway trusts an RSA key (as it would from an OIDC authority's JWKS). The attacker knows the public key and uses

@@ -61,6 +61,7 @@ public sealed class ForwardingTests(GatewayFixture fixture) : IClassFixture<Gate
         Assert.Equal(200, context.Response.StatusCode);
         var sent = Assert.Single(fixture.Triton.Requests).Headers;
         Assert.False(sent.ContainsKey("Proxy-Authorization"));
+        Assert.False(sent.ContainsKey("Authorization"));
         Assert.False(sent.ContainsKey("Keep-Alive"));
         Assert.False(sent.ContainsKey("X-Session-Hop"));
         Assert.Equal("keep-me", sent["X-Custom"]);

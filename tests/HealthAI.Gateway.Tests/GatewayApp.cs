@@ -16,6 +16,9 @@ public sealed class GatewayApp(IDictionary<string, string?> settings) : WebAppli
 
     public Action<IServiceCollection>? ConfigureTestServices { get; init; }
 
+    /// <summary>Leave the audit file behind on dispose (a test that restarts the gateway on the same file cleans up itself).</summary>
+    public bool KeepAuditFile { get; init; }
+
     public static Dictionary<string, string?> DefaultSettings(FakeBackend? deid, FakeBackend? tokenizer, FakeBackend? triton)
     {
         var settings = TestTokens.Settings();
@@ -59,6 +62,16 @@ public sealed class GatewayApp(IDictionary<string, string?> settings) : WebAppli
         }
 
         return client;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        var directory = Path.GetDirectoryName(AuditPath);
+        if (!KeepAuditFile && !string.IsNullOrEmpty(directory) && Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

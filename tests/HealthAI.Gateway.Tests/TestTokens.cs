@@ -35,7 +35,8 @@ public static class TestTokens
         DateTime? expires = null,
         SigningCredentials? credentials = null,
         string subject = "client-app-1",
-        string scopeClaim = "scp")
+        string scopeClaim = "scp",
+        string[]? roles = null)
     {
         var now = DateTime.UtcNow;
         var nbf = notBefore ?? now.AddMinutes(-1);
@@ -46,7 +47,7 @@ public static class TestTokens
             NotBefore = nbf,
             IssuedAt = nbf,
             Expires = expires ?? now.AddMinutes(10),
-            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim(scopeClaim, scopes)]),
+            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim(scopeClaim, scopes), .. (roles ?? []).Select(r => new Claim("roles", r))]),
             SigningCredentials = credentials ?? new SigningCredentials(new SymmetricSecurityKey(Key) { KeyId = KeyId }, SecurityAlgorithms.HmacSha256),
         };
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);

@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HealthAI.Benchmarks.Gateway;
+
+/// <summary>
+/// The three paths measured in one run: a trivial Kestrel backend called directly, nginx (Debian package, <c>proxy_pass</c> with
+/// upstream keepalive) in front of it, and the HealthAI gateway (its Release build, as its own process) in front of it.
+/// </summary>
+internal sealed class ForwardingTargets : IAsyncDisposable
+{
+    private const string Issuer = "https://bench.healthai";
+    private const string Audience = "healthai-gateway";
+    private static readonly byte[] Key = RandomNumberGenerator.GetBytes(32);
+
+    private readonly List<Process> _processes = [];
+    private readonly string _workDir = Directory.CreateTempSubdirectory("healthai-gw-bench").FullName;
+    private WebApplication? _backend;
+
+    public Uri Backend { get; private set; } = null!;
+
+    public Uri Nginx { get; private set; } = null!;
+
+    public Uri Gateway { get; private set; } = null!;
+
+    public string Token { get; } = CreateToken();
+
+    public static async Task<ForwardingTargets> StartAsync(bool nginx, bool gateway)
+    {
+        var targets = new ForwardingTargets();
+        await targets.StartBackendAsync();
+        if (nginx)
+        {
+            await targets.StartNginxAsync();
+        }
+
+        if (gateway)
+        {
+            await targets.StartGatewayAsync();
+        }
+
+        return targets;
+    }
+
+    private async Task StartBackendAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _backend = builder.Build();
+        var answer = "{\"text\":\"Patient [NAME] is doing well.\",\"entities\":[{\"type\":\"NAME\",\"start\":8,\"end\":12,\"replacement\":\"[NAME]\"}]}"u8.ToArray();
+        _backend.MapPost("/v1/deidentify", async context =>
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = answer.Length;
+            await context.Response.Body.WriteAsync(answer, context.RequestAborted);
+        });
+        // The tokenizer's classify, for the analyze pipeline benchmark: a fixed answer, so only the gateway's own work varies.
+        var classified = "{\"model\":{\"name\":\"distilbert-sst2\",\"version\":\"1\"},\"results\":[{\"label\":\"POSITIVE\",\"scores\":{\"NEGATIVE\":0.1,\"POSITIVE\":0.9}}]}"u8.ToArray();
+        _backend.MapPost("/v1/classify", async context =>
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = classified.Length;
+            await context.Response.Body.WriteAsync(classified, context.RequestAborted);
+        });
+        await _backend.StartAsync();
+        Backend = new Uri(_backend.Urls.First());
+    }
+
+    private async Task StartNginxAsync()
+    {
+        var port = FreePort();
+        var config = $$"""
+            daemon off;
+            master_process off;
+            worker_processes 1;
+            error_log stderr error;
+            pid {{_workDir}}/nginx.pid;
+            events { worker_connections 4096; }
+            http {
+              access_log off;
+              client_body_temp_path {{_workDir}}/body;
+              proxy_temp_path {{_workDir}}/proxy;
+              upstream backend { server 127.0.0.1:{{Backend.Port}}; keepalive 128; }
+              server {
+                listen 127.0.0.1:{{port}};
+                location / {
+                  proxy_pass http://backend;
+                  proxy_http_version 1.1;
+                  proxy_set_header Connection "";
+                }
+              }
+            }
+            """;
+        var path = Path.Combine(_workDir, "nginx.conf");
+        await File.WriteAllTextAsync(path, config);
+        Start("nginx", ["-p", _workDir, "-c", path], new Dictionary<string, string>());
+        Nginx = new Uri($"http://127.0.0.1:{port}");
+        await WaitUntilAnswersAsync(new Uri(Nginx, "/v1/deidentify"), HttpMethod.Post);
+    }
+
+    private async Task StartGatewayAsync()
+    {
+        var port = FreePort();
+        var gatewayDll = FindGatewayBuild();
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Authentication__Schemes__Bearer__ValidIssuer"] = Issuer,
+            ["Authentication__Schemes__Bearer__ValidAudiences__0"] = Audience,
+            ["Authentication__Schemes__Bearer__SigningKeys__0__Issuer"] = Issuer,
+            ["Authentication__Schemes__Bearer__SigningKeys__0__Value"] = Convert.ToBase64String(Key),
+            ["Authentication__Schemes__Bearer__SigningKeys__0__Id"] = "bench",
+            ["services__deid__http__0"] = $"http://127.0.0.1:{Backend.Port}",
+            ["services__tokenizer__http__0"] = $"http://127.0.0.1:{Backend.Port}",
+            ["Gateway__RateLimiting__TokenLimit"] = "1000000",
+            ["Gateway__RateLimiting__TokensPerPeriod"] = "1000000",
+            ["Gateway__Audit__FilePath"] = Path.Combine(_workDir, "audit.jsonl"),
+        };
+        Start("dotnet", [gatewayDll], environment, Path.GetDirectoryName(gatewayDll));
+        Gateway = new Uri($"http://127.0.0.1:{port}");
+        await WaitUntilAnswersAsync(new Uri(Gateway, "/alive"), HttpMethod.Get);
+    }
+
+    private void Start(string fileName, string[] arguments, Dictionary<string, string> environment, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? _workDir,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {fileName}");
+        // Belt and braces: a benchmark host that dies or skips cleanup must not leave a proxy running on a shared machine.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop(process);
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Console.Error.WriteLine($"[{fileName}] {e.Data}");
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _processes.Add(process);
+    }
+
+    private async Task WaitUntilAnswersAsync(Uri uri, HttpMethod method)
+    {
+        using var client = new HttpClient();
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(method, uri) { Content = method == HttpMethod.Post ? new StringContent("{}", Encoding.UTF8, "application/json") : null };
+                using var response = await client.SendAsync(request);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException($"{uri} did not answer 200 within 30 s");
+    }
+
+    // Release build of the gateway next to this repository's sources: `dotnet build -c Release HealthAI.Gateway` first.
+    private static string FindGatewayBuild()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "HealthAI.Gateway", "bin", "Release", "net10.0", "HealthAI.Gateway.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException("Build the gateway first: dotnet build -c Release HealthAI.Gateway");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void Stop(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>An HS256 token with the scope the forwarded route needs, minted by hand so the benchmark needs no JWT package.</summary>
+    private static string CreateToken()
+    {
+        static string Encode(ReadOnlySpan<byte> bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var header = Encode("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"bench\"}"u8);
+        var payload = Encode(Encoding.UTF8.GetBytes(
+            $"{{\"iss\":\"{Issuer}\",\"aud\":\"{Audience}\",\"sub\":\"bench-client\",\"scp\":\"notes.deidentify notes.analyze\",\"nbf\":{now - 60},\"exp\":{now + 7200}}}"));
+        var signature = Encode(HMACSHA256.HashData(Key, Encoding.ASCII.GetBytes($"{header}.{payload}")));
+        return $"{header}.{payload}.{signature}";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            Stop(process);
+            await process.WaitForExitAsync();
+        }
+
+        if (_backend is not null)
+        {
+            await _backend.StopAsync();
+            await _backend.DisposeAsync();
+        }
+
+        Directory.Delete(_workDir, recursive: true);
+    }
+}

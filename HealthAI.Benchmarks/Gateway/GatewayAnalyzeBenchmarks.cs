@@ -1,0 +1,98 @@
+using System.Net.Http.Headers;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace HealthAI.Benchmarks.Gateway;
+
+/// <summary>
+/// The analyze pipeline's own added latency: <c>POST /v1/notes/analyze</c> through the gateway against the same two hops
+/// (deid, then classify) called directly by the client, both against the same trivial backend with fixed answers. The
+/// difference between the two is everything the gateway adds except model compute: JWT, limits, validation, the deid
+/// contract check, span mapping, JSON, audit.
+/// </summary>
+/// <remarks>
+/// Run: <c>dotnet build -c Release HealthAI.Gateway &amp;&amp; dotnet run -c Release --project HealthAI.Benchmarks -- --filter '*GatewayAnalyze*'</c>.
+/// </remarks>
+[Config(typeof(Config))]
+public class GatewayAnalyzeBenchmarks : IDisposable
+{
+    // The note the fixed deid answer describes: "John" at 8..12.
+    private static readonly byte[] Note = "{\"text\":\"Patient John is doing well.\"}"u8.ToArray();
+    private static readonly byte[] DeidRequest = "{\"text\":\"Patient John is doing well.\",\"mode\":\"placeholder\"}"u8.ToArray();
+    private static readonly byte[] ClassifyRequest = "{\"texts\":[\"Patient [NAME] is doing well.\"]}"u8.ToArray();
+
+    private ForwardingTargets _targets = null!;
+    private HttpClient _client = null!;
+
+    /// <summary>Who drives the two hops.</summary>
+    public enum Driver
+    {
+        ClientCallsHops,
+        Gateway,
+    }
+
+    [Params(Driver.ClientCallsHops, Driver.Gateway)]
+    public Driver Target { get; set; }
+
+    // Synchronous: see GatewayForwardingBenchmarks.
+    [GlobalSetup]
+    public void Setup()
+    {
+        _targets = ForwardingTargets.StartAsync(nginx: false, gateway: Target == Driver.Gateway).GetAwaiter().GetResult();
+        _client = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 1, UseCookies = false });
+        _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _targets.Token);
+        AnalyzeAsync().GetAwaiter().GetResult();
+    }
+
+    [Benchmark]
+    public async Task AnalyzeAsync()
+    {
+        if (Target == Driver.Gateway)
+        {
+            await PostAsync(new Uri(_targets.Gateway, "/v1/notes/analyze"), Note);
+            return;
+        }
+
+        await PostAsync(new Uri(_targets.Backend, "/v1/deidentify"), DeidRequest);
+        await PostAsync(new Uri(_targets.Backend, "/v1/classify"), ClassifyRequest);
+    }
+
+    private async Task PostAsync(Uri uri, byte[] body)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await _client.PostAsync(uri, content);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{uri.AbsolutePath} answered {(int)response.StatusCode}");
+        }
+
+        await response.Content.CopyToAsync(Stream.Null);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        Dispose();
+        _targets.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    public void Dispose()
+    {
+        _client?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private sealed class Config : ManualConfig
+    {
+        public Config()
+        {
+            AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithUnrollFactor(1).WithInvocationCount(256)
+                .WithWarmupCount(3).WithIterationCount(8));
+            AddColumn(StatisticColumn.P50, StatisticColumn.P95);
+        }
+    }
+}
