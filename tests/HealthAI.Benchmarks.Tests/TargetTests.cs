@@ -24,7 +24,7 @@ public class TargetTests
     {
         await using var server = await LoopbackServer.StartAsync(app => FakeServices.MapKServeJson(app, requiredProtocol: seenProtocol), serverProtocols);
         using var target = new JsonPostTarget(HttpClients.Create(server.Address, protocol, 2), "/v2/models/distilbert-sst2/infer",
-            [.. Corpus.Select(RequestBodies.KServeJson)], "outputs", TimeSpan.FromSeconds(10));
+            [.. Corpus.Select(t => RequestBodies.KServeJson(t))], "outputs", TimeSpan.FromSeconds(10));
 
         for (var i = 0; i < Corpus.Count; i++)
         {
@@ -36,7 +36,7 @@ public class TargetTests
     public async Task GrpcModelInferSucceedsOverHttp2WithStatusInTrailers()
     {
         await using var server = await LoopbackServer.StartAsync(app => FakeServices.MapKServeGrpc(app), HttpProtocols.Http2);
-        using var target = new GrpcInferTarget(HttpClients.Create(server.Address, TransportProtocol.Grpc, 2), [.. Corpus.Select(RequestBodies.KServeGrpc)], TimeSpan.FromSeconds(10));
+        using var target = new GrpcInferTarget(HttpClients.Create(server.Address, TransportProtocol.Grpc, 2), [.. Corpus.Select(t => RequestBodies.KServeGrpc(t))], TimeSpan.FromSeconds(10));
 
         for (var i = 0; i < Corpus.Count; i++)
         {
@@ -133,7 +133,7 @@ public class TargetTests
         // Every 4th call answers 503 without Retry-After: an error the soak would count as lost.
         await using var server = await LoopbackServer.StartAsync(app => FakeServices.MapKServeJson(app, call => call % 4 == 0 ? Results.StatusCode(503) : null));
         using var target = new JsonPostTarget(HttpClients.Create(server.Address, TransportProtocol.Http1, 4), "/v2/models/distilbert-sst2/infer",
-            [.. Corpus.Select(RequestBodies.KServeJson)], "outputs", TimeSpan.FromSeconds(10));
+            [.. Corpus.Select(t => RequestBodies.KServeJson(t))], "outputs", TimeSpan.FromSeconds(10));
 
         var (result, _) = await new LoadRunner(LoadClock.System).RunAsync(target, 4, new LoadPhase(TimeSpan.Zero, null, 40), null, Ct);
 

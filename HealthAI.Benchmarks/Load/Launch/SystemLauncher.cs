@@ -170,6 +170,7 @@ public static class SystemLauncher
     {
         // The tokenizer's default max length is DistilBERT's 512; a smaller generated model has fewer positions.
         ["HealthAI__Tokenizer__MaxLength"] = maxLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["HealthAI__Tokenizer__SlidingWindow__Stride"] = (maxLength / 4).ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["services__triton__http__0"] = triton.Http.ToString().TrimEnd('/'),
         ["services__triton__grpc__0"] = triton.Grpc.ToString().TrimEnd('/'),
     };
