@@ -82,7 +82,9 @@ public sealed class HostileInputTests(SystemFixture system)
         var (service, path) = (route[..route.IndexOf(':')], route[(route.IndexOf(':') + 1)..]);
         using var client = service == "gateway" ? system.CreateAuthorizedClient() : new HttpClient { BaseAddress = Base(service) };
 
-        byte[] invalidUtf8 = [.. "{\"text\": \""u8, 0xC3, 0x28, 0xFF, 0xFE, .. "\", \"texts\": [\"x\"]}"u8];
+        // Invalid UTF-8 inside every string a route reads: JSON must be UTF-8 (RFC 8259).
+        byte[] invalid = [0xC3, 0x28, 0xFF, 0xFE];
+        byte[] invalidUtf8 = [.. "{\"text\": \""u8, .. invalid, .. "\", \"texts\": [\""u8, .. invalid, .. "\"]}"u8];
         using var bad = new ByteArrayContent(invalidUtf8);
         bad.Headers.ContentType = new("application/json");
         using var badResponse = await client.PostAsync(path, bad, ct);
