@@ -67,6 +67,12 @@ internal static class ClinicalVocabulary
         "cosigned", "attending", "pcp", "np", "rn",
     ];
 
+    /// <summary>
+    /// Words that introduce the patient ("Patient John Smith", "Pt: MARY SOUZA", "Name: ..."): the next word is a name when it is
+    /// a known name or a capitalized word that is not an ordinary English word.
+    /// </summary>
+    public static readonly string[] PatientCues = ["patient", "pt", "pts", "name"];
+
     /// <summary>Credentials written after a clinician's name ("Nancy Jones, RN").</summary>
     public static readonly string[] Credentials =
     [

@@ -15,6 +15,7 @@ internal sealed class ContextWords
         Stop = new WordSet(ClinicalVocabulary.NeverNames.Concat(ClinicalVocabulary.GenericModifiers));
         Clinical = new WordSet(ClinicalVocabulary.Terms);
         Credentials = new WordSet(ClinicalVocabulary.Credentials);
+        PatientCues = new WordSet(ClinicalVocabulary.PatientCues);
         _eponymsByFirstWord = ClinicalVocabulary.EponymPhrases
             .GroupBy(p => FirstWord(p), StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.Length).ToArray(), StringComparer.OrdinalIgnoreCase);
@@ -34,6 +35,8 @@ internal sealed class ContextWords
     public WordSet Clinical { get; }
 
     public WordSet Credentials { get; }
+
+    public WordSet PatientCues { get; }
 
     public IReadOnlyList<string> EponymsStartingWith(ReadOnlySpan<char> word) =>
         _eponymLookup.TryGetValue(word, out var phrases) ? phrases : [];

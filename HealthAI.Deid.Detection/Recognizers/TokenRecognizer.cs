@@ -35,6 +35,7 @@ internal sealed class TokenRecognizer
         Add(context.PlaceCues.Words, TokenFlags.PlaceCue);
         Add(context.Institutions.Words, TokenFlags.Institution);
         Add(context.Credentials.Words, TokenFlags.Credential);
+        Add(context.PatientCues.Words, TokenFlags.PatientCue);
         Add(context.Stop.Words, TokenFlags.Stop | TokenFlags.StopWord | TokenFlags.Common);
         Add(context.Clinical.Words, TokenFlags.Stop);
         _flags = table.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -125,6 +126,7 @@ internal sealed class TokenRecognizer
             var afterTitle = (previous & TokenFlags.Title) != 0;
             var afterRelation = (previous & TokenFlags.Relation) != 0;
             var afterPlaceCue = (previous & TokenFlags.PlaceCue) != 0;
+            var afterPatientCue = (previous & TokenFlags.PatientCue) != 0;
 
             var titleCase = IsTitleCase(text, token);
             // Mid-sentence (no full stop, colon or line break since a lower-case word): capitals carry meaning there.
@@ -134,6 +136,15 @@ internal sealed class TokenRecognizer
                 && (isName || !isCommon || isStop) && (length > 1 || char.IsUpper(text[token.Start])))
             {
                 Mark(ref token, PhiType.Name, "name-after-title");
+            }
+            else if (afterPatientCue && (flags & (TokenFlags.Title | TokenFlags.StopWord | TokenFlags.Credential | TokenFlags.Relation)) == 0
+                && !isStop && length > 1
+                && (isName && !isCommon || (titleCase && (!isCommon || (isName && CapitalizedNameFollows(text, tokens, i))))))
+            {
+                // "Patient John Smith": after a patient cue, a name that is not a word is a name; a capitalized non-word is too; and
+                // a capitalized name that is also a word ("John") is one when another capitalized name follows it ("Pt Alert and"
+                // stays). In all-capitals notes ("PT WILL GO") case says nothing, so only names that are not words count there.
+                Mark(ref token, PhiType.Name, "name-after-patient-cue");
             }
             else if (isName && !isCommon && !isStop && length > 2)
             {
@@ -195,7 +206,7 @@ internal sealed class TokenRecognizer
                 }
 
                 const TokenFlags NotNames = TokenFlags.StopWord | TokenFlags.Credential | TokenFlags.Relation | TokenFlags.Title
-                    | TokenFlags.PlaceCue | TokenFlags.Institution;
+                    | TokenFlags.PlaceCue | TokenFlags.Institution | TokenFlags.PatientCue;
                 if ((token.Flags & NotNames) != 0)
                 {
                     continue;
@@ -274,6 +285,18 @@ internal sealed class TokenRecognizer
 
             Mark(ref tokens[j], PhiType.Name, "name-before-credential");
         }
+    }
+
+    private static bool CapitalizedNameFollows(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int index)
+    {
+        if (index + 1 >= tokens.Length || !IsJoined(text, tokens[index], tokens[index + 1], allowComma: false))
+        {
+            return false;
+        }
+
+        var next = tokens[index + 1];
+        return IsTitleCase(text, next) && (next.Flags & (TokenFlags.Stop | TokenFlags.StopWord)) == 0
+            && ((next.Flags & TokenFlags.Name) != 0 || (next.Flags & TokenFlags.Common) == 0);
     }
 
     private static bool FollowedByUnitNumber(ReadOnlySpan<char> text, Token token)
@@ -390,5 +413,6 @@ internal sealed class TokenRecognizer
         Stop = 128,
         Credential = 256,
         StopWord = 512,
+        PatientCue = 1024,
     }
 }

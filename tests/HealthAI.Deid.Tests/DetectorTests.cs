@@ -55,6 +55,16 @@ public sealed class DetectorTests
     }
 
     [Theory]
+    [InlineData("Patient reports improving pain, comfortable overnight.")]
+    [InlineData("PT WILL FOLLOW UP WITH PCP.")]
+    [InlineData("Pt Alert and oriented, denies pain.")]
+    public void Patient_cues_do_not_make_ordinary_words_names(string text)
+    {
+        var spans = TestDetector.Instance.Detect(text);
+        Assert.Empty(TestDetector.Texts(text, spans.Where(s => s.Type == PhiType.Name)));
+    }
+
+    [Theory]
     [InlineData("Foley catheter draining clear yellow urine.")]
     [InlineData("History of Parkinson's disease and Bell's palsy.")]
     [InlineData("Swan-Ganz placed; Down syndrome noted.")]
@@ -70,6 +80,10 @@ public sealed class DetectorTests
     [InlineData("wife Mary called.", "Mary")]
     [InlineData("Nancy Jones, RN", "Jones")]
     [InlineData("dr vaseqez paged re: labs", "vaseqez")]
+    [InlineData("Patient John Smith seen today.", "John")]
+    [InlineData("Patient John Smith seen today.", "Smith")]
+    [InlineData("Pt: Zqabcd Xvefgh, 45 y/o", "Zqabcd")]
+    [InlineData("Name: Mary Souza", "Mary")]
     public void Names_with_context_go(string text, string name)
     {
         var spans = TestDetector.Instance.Detect(text);
