@@ -22,6 +22,19 @@ public sealed class TelemetryTests
         public ConcurrentQueue<Activity> Ended { get; } = new();
 
         public override void OnEnd(Activity data) => Ended.Enqueue(data);
+
+        /// <summary>
+        /// The server span ends after the response is written, so the client can see the answer first: wait for the spans.
+        /// </summary>
+        public async Task<List<Activity>> ServerSpansAsync(int expected)
+        {
+            for (var i = 0; i < 200 && Ended.Count(a => a.Kind == ActivityKind.Server) < expected; i++)
+            {
+                await Task.Delay(25, TestContext.Current.CancellationToken);
+            }
+
+            return Ended.Where(a => a.Kind == ActivityKind.Server).ToList();
+        }
     }
 
     [Fact]
@@ -42,7 +55,7 @@ public sealed class TelemetryTests
         await client.GetAsync("/health", TestContext.Current.CancellationToken);
         await client.GetAsync("/api/thing", TestContext.Current.CancellationToken);
 
-        var serverSpans = capture.Ended.Where(a => a.Kind == ActivityKind.Server).ToList();
+        var serverSpans = await capture.ServerSpansAsync(3);
         Assert.Equal(3, serverSpans.Count);
         Assert.Single(serverSpans, a => a.Recorded);
         Assert.Equal(2, serverSpans.Count(a => !a.Recorded && a.GetTagItem("healthai.probe") is true));
@@ -66,7 +79,7 @@ public sealed class TelemetryTests
         var problem = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal("Healthy", body);
-        var span = Assert.Single(capture.Ended, a => a.Kind == ActivityKind.Server && a.Recorded);
+        var span = Assert.Single(await capture.ServerSpansAsync(2), a => a.Recorded);
         Assert.Contains(span.TraceId.ToHexString(), problem, StringComparison.Ordinal);
     }
 
