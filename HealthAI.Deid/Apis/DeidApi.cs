@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using HealthAI.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -111,7 +112,7 @@ public static class DeidApi
             var body = await JsonSerializer.DeserializeAsync(limited, typeInfo, cancellationToken);
             return (body, null);
         }
-        catch (RequestTooLargeException)
+        catch (BadHttpRequestException tooLarge) when (tooLarge.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return (default, Reject(services, StatusCodes.Status413PayloadTooLarge, $"The request body exceeds {services.Options.MaxRequestBytes} bytes."));
         }

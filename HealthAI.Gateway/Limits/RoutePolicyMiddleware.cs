@@ -1,3 +1,4 @@
+using HealthAI.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 

@@ -1,37 +1,20 @@
-namespace HealthAI.Deid.Apis;
+using Microsoft.AspNetCore.Http;
 
-/// <summary>Thrown when a body without Content-Length turns out larger than the limit.</summary>
-internal sealed class RequestTooLargeException : Exception
-{
-    public RequestTooLargeException()
-        : base("The request body exceeds the configured limit.")
-    {
-    }
+namespace HealthAI.ServiceDefaults.Hosting;
 
-    public RequestTooLargeException(string message)
-        : base(message)
-    {
-    }
-
-    public RequestTooLargeException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
-
-/// <summary>A read-only view of the request body that stops (413) once more than the limit has been read (chunked bodies).</summary>
-internal sealed class LengthLimitedStream(Stream inner, long limit) : Stream
+/// <summary>
+/// A read-only wrapper that throws a 413 <see cref="BadHttpRequestException"/> once more than the limit has been read, for
+/// bodies whose length is not declared up front on hosts that cannot enforce the limit themselves.
+/// </summary>
+public sealed class LengthLimitedStream(Stream inner, long limit) : Stream
 {
     private long _read;
 
+    /// <inheritdoc />
     public override bool CanRead => true;
-
     public override bool CanSeek => false;
-
     public override bool CanWrite => false;
-
     public override long Length => throw new NotSupportedException();
-
     public override long Position { get => _read; set => throw new NotSupportedException(); }
 
     public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
@@ -47,14 +30,17 @@ internal sealed class LengthLimitedStream(Stream inner, long limit) : Stream
     }
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
     public override void SetLength(long value) => throw new NotSupportedException();
-
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     private int Count(int read)
     {
         _read += read;
-        return _read > limit ? throw new RequestTooLargeException() : read;
+        if (_read > limit)
+        {
+            throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
+        }
+
+        return read;
     }
 }
