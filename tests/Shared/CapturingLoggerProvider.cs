@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace HealthAI.Tokenizer.Tests.Service;
+namespace HealthAI.Tests.Shared;
 
-/// <summary>Keeps every formatted log line, exception text included, so tests can scan them for PHI canaries.</summary>
+/// <summary>Keeps every formatted log line, exception text included, so tests can scan them for canaries.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
@@ -22,7 +22,9 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
             lines.Enqueue($"{logLevel} {category} {formatter(state, exception)} {exception}");
+        }
     }
 }
