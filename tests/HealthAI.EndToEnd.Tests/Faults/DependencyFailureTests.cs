@@ -34,9 +34,17 @@ public sealed class DependencyFailureTests(SystemFixture system)
             Assert.All(statuses, s => Assert.True(s is HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout, $"got {(int)s}"));
             Assert.Equal(classifiedBefore, system.TokenizerProxy.HitsOf("POST /v1/classify"));
 
-            // The audit trail recorded the refusals.
-            var audit = File.ReadAllLines(system.AuditFile);
-            var newLines = audit.Skip(auditLinesBefore).ToList();
+            // The audit trail recorded the refusals (each record is appended as its response completes: allow it a moment).
+            var newLines = new List<string>();
+            for (var wait = 0; wait < 50 && newLines.Count < 5; wait++)
+            {
+                newLines = File.ReadAllLines(system.AuditFile).Skip(auditLinesBefore).ToList();
+                if (newLines.Count < 5)
+                {
+                    await Task.Delay(100, ct);
+                }
+            }
+
             Assert.True(newLines.Count >= 5, $"expected 5 new audit records, found {newLines.Count}");
             Assert.All(newLines.TakeLast(5), line => Assert.Matches("\"status\"\\s*:\\s*50[34]", line));
         }

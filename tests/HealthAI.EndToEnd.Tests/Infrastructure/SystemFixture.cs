@@ -62,11 +62,7 @@ public sealed partial class SystemFixture : IAsyncLifetime
         TritonGrpcProxy = new RecordingTcpProxy(new IPEndPoint(IPAddress.Loopback, _tritonGrpcPort), []);
 
         DeidAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        Deid = Start("deid", "HealthAI.Deid", [], new Dictionary<string, string>
-        {
-            ["ASPNETCORE_URLS"] = DeidAddress.ToString(),
-            ["HealthAI__Deid__SurrogateKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-        });
+        Deid = StartDeid(DeidAddress);
 
         TokenizerAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         Tokenizer = Start("tokenizer", "HealthAI.Tokenizer", [], new Dictionary<string, string>
@@ -96,6 +92,23 @@ public sealed partial class SystemFixture : IAsyncLifetime
         await WaitHealthyAsync(GatewayAddress, Gateway, ct);
     }
 
+    /// <summary>A second gateway process, wired like the first except that its tokenizer is <paramref name="tokenizer"/>.</summary>
+    public async Task<(ServiceProcess Process, Uri Address)> StartGatewayWithTokenizerAsync(Uri tokenizer, CancellationToken ct)
+    {
+        var address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        var environment = new Dictionary<string, string>(Tokens.GatewayEnvironment)
+        {
+            ["ASPNETCORE_URLS"] = address.ToString(),
+            ["services__deid__http__0"] = DeidAddress.ToString(),
+            ["services__tokenizer__http__0"] = tokenizer.ToString(),
+            ["services__triton__http__0"] = TritonHttpProxy.Address.ToString(),
+            ["Gateway__Audit__FilePath"] = AuditFile + ".second",
+        };
+        var process = Start("gateway-2", "HealthAI.Gateway", [], environment);
+        await WaitHealthyAsync(address, process, ct);
+        return (process, address);
+    }
+
     private int _tritonGrpcPort;
 
     /// <summary>Starts (or restarts) the inference server on OS-assigned ports and points the proxies at it.</summary>
@@ -122,22 +135,33 @@ public sealed partial class SystemFixture : IAsyncLifetime
         await WaitHealthyAsync(TritonHttpAddress, Triton, ct, "/v2/health/ready");
     }
 
+    /// <summary>Stops a process a test started for itself and takes it out of the system.</summary>
+    public async Task RetireAsync(ServiceProcess process)
+    {
+        _processes.Remove(process);
+        await process.DisposeAsync();
+    }
+
     /// <summary>Restarts a killed ASP.NET Core service on its former address.</summary>
     public async Task<ServiceProcess> RestartAsync(ServiceProcess stopped, Uri address, CancellationToken ct)
     {
         _processes.Remove(stopped);
         var restarted = stopped.Name switch
         {
-            "deid" => Deid = Start("deid", "HealthAI.Deid", [], new Dictionary<string, string>
-            {
-                ["ASPNETCORE_URLS"] = address.ToString(),
-                ["HealthAI__Deid__SurrogateKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-            }),
+            "deid" => Deid = StartDeid(address),
             _ => throw new NotSupportedException(stopped.Name),
         };
         await WaitHealthyAsync(address, restarted, ct);
         return restarted;
     }
+
+    private ServiceProcess StartDeid(Uri address) => Start("deid", "HealthAI.Deid", [], new Dictionary<string, string>
+    {
+        ["ASPNETCORE_URLS"] = address.ToString(),
+        ["HealthAI__Deid__SurrogateKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        // Readiness turns false this long before Kestrel stops, as a Kubernetes preStop delay would arrange.
+        ["HealthAI__Shutdown__DrainDelay"] = "00:00:01",
+    });
 
     private ServiceProcess Start(string name, string project, string[] arguments, Dictionary<string, string> environment)
     {
