@@ -156,16 +156,31 @@ public sealed class ServiceProcess : IAsyncDisposable
         return process.ExitCode;
     }
 
+    /// <summary>Stops the process (SIGTERM, then SIGKILL) and releases it; safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_process is { } process)
+        if (Interlocked.Exchange(ref _process, null) is { } process)
         {
-            if (!process.HasExited)
+            try
             {
-                await TerminateAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                if (!process.HasExited)
+                {
+                    Signals.Terminate(process.Id);
+                    using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                    try
+                    {
+                        await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        process.Kill(entireProcessTree: true);
+                    }
+                }
             }
-
-            process.Dispose();
+            finally
+            {
+                process.Dispose();
+            }
         }
     }
 }

@@ -216,9 +216,18 @@ public sealed partial class SystemFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         // Reverse order: the gateway first, so nothing calls a service that is already gone.
+        // Every process is stopped even if one of them fails to stop cleanly: no orphan may outlive the suite.
+        var failures = new List<Exception>();
         for (var i = _processes.Count - 1; i >= 0; i--)
         {
-            await _processes[i].DisposeAsync();
+            try
+            {
+                await _processes[i].DisposeAsync();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                failures.Add(ex);
+            }
         }
 
         foreach (var proxy in new[] { TokenizerProxy, TritonHttpProxy, TritonGrpcProxy })
@@ -231,6 +240,10 @@ public sealed partial class SystemFixture : IAsyncLifetime
 
         await Otlp.DisposeAsync();
         Client.Dispose();
+        if (failures.Count > 0)
+        {
+            throw new AggregateException("Some service processes did not stop cleanly.", failures);
+        }
     }
 
     [GeneratedRegex(@"http=(?<http>\S+) grpc=(?<grpc>\S+) metrics=(?<metrics>\S+)")]
