@@ -13,6 +13,23 @@ namespace HealthAI.Benchmarks.Gateway;
 /// The three paths measured in one run: a trivial Kestrel backend called directly, nginx (Debian package, <c>proxy_pass</c> with
 /// upstream keepalive) in front of it, and the HealthAI gateway (its Release build, as its own process) in front of it.
 /// </summary>
+/// <summary>The request both gateway benchmarks time: a JSON POST whose answer is read to the end.</summary>
+internal static class JsonPost
+{
+    public static async Task SendAsync(HttpClient client, Uri uri, byte[] body)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var response = await client.PostAsync(uri, content);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{uri.AbsolutePath} answered {(int)response.StatusCode}");
+        }
+
+        await response.Content.CopyToAsync(Stream.Null);
+    }
+}
+
 internal sealed class ForwardingTargets : IAsyncDisposable
 {
     private const string Issuer = "https://bench.healthai";

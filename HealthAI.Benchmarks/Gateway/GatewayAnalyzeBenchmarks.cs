@@ -60,18 +60,7 @@ public class GatewayAnalyzeBenchmarks : IDisposable
         await PostAsync(new Uri(_targets.Backend, "/v1/classify"), ClassifyRequest);
     }
 
-    private async Task PostAsync(Uri uri, byte[] body)
-    {
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var response = await _client.PostAsync(uri, content);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"{uri.AbsolutePath} answered {(int)response.StatusCode}");
-        }
-
-        await response.Content.CopyToAsync(Stream.Null);
-    }
+    private Task PostAsync(Uri uri, byte[] body) => JsonPost.SendAsync(_client, uri, body);
 
     [GlobalCleanup]
     public void Cleanup()

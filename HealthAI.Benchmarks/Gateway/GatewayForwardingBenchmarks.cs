@@ -79,18 +79,7 @@ public class GatewayForwardingBenchmarks : IDisposable
         return Task.WhenAll(tasks);
     }
 
-    private async Task SendAsync()
-    {
-        using var content = new ByteArrayContent(Body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var response = await _client.PostAsync(_uri, content);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"{Target} answered {(int)response.StatusCode}");
-        }
-
-        await response.Content.CopyToAsync(Stream.Null);
-    }
+    private Task SendAsync() => JsonPost.SendAsync(_client, _uri, Body);
 
     [GlobalCleanup]
     public void Cleanup()
