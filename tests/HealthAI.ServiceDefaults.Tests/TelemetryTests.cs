@@ -37,18 +37,26 @@ public sealed class TelemetryTests
         }
     }
 
-    [Fact]
-    public async Task Probe_requests_are_not_recorded_but_api_requests_are()
+    /// <summary>A service with the defaults on a TestServer, every span it ends kept by a capture processor.</summary>
+    private static async Task<(WebApplication App, CapturingProcessor Capture)> StartWithCaptureAsync(Action<WebApplication> map)
     {
         var capture = new CapturingProcessor();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseTestServer();
         builder.Services.AddSingleton<BaseProcessor<Activity>>(capture);
         builder.AddServiceDefaults();
-        await using var app = builder.Build();
+        var app = builder.Build();
         app.MapDefaultEndpoints();
-        app.MapGet("/api/thing", () => Results.Ok());
+        map(app);
         await app.StartAsync(TestContext.Current.CancellationToken);
+        return (app, capture);
+    }
+
+    [Fact]
+    public async Task Probe_requests_are_not_recorded_but_api_requests_are()
+    {
+        var (app, capture) = await StartWithCaptureAsync(a => a.MapGet("/api/thing", () => Results.Ok()));
+        await using var _app = app;
         var client = app.GetTestClient();
 
         await client.GetAsync("/alive", TestContext.Current.CancellationToken);
@@ -64,15 +72,8 @@ public sealed class TelemetryTests
     [Fact]
     public async Task Problem_request_id_is_the_trace_id_of_the_request()
     {
-        var capture = new CapturingProcessor();
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
-        builder.WebHost.UseTestServer();
-        builder.Services.AddSingleton<BaseProcessor<Activity>>(capture);
-        builder.AddServiceDefaults();
-        await using var app = builder.Build();
-        app.MapDefaultEndpoints();
-        app.MapGet("/missing", () => Results.NotFound());
-        await app.StartAsync(TestContext.Current.CancellationToken);
+        var (app, capture) = await StartWithCaptureAsync(a => a.MapGet("/missing", () => Results.NotFound()));
+        await using var _app = app;
 
         var body = await app.GetTestClient().GetStringAsync("/health", TestContext.Current.CancellationToken);
         var response = await app.GetTestClient().GetAsync("/missing", TestContext.Current.CancellationToken);
