@@ -114,6 +114,13 @@ public sealed partial class SystemFixture : IAsyncLifetime
     /// <summary>Starts (or restarts) the inference server on OS-assigned ports and points the proxies at it.</summary>
     public async Task StartTritonAsync(CancellationToken ct)
     {
+        // A restart replaces the killed process: the system's process list names only the live ones.
+        if (Triton is not null)
+        {
+            _processes.Remove(Triton);
+            await Triton.DisposeAsync();
+        }
+
         Triton = Start("triton", "HealthAI.InferenceServer",
             ["--model-repository", _modelRepository, "--http-port", "0", "--grpc-port", "0", "--metrics-port", "0"],
             new Dictionary<string, string>());
@@ -146,6 +153,7 @@ public sealed partial class SystemFixture : IAsyncLifetime
     public async Task<ServiceProcess> RestartAsync(ServiceProcess stopped, Uri address, CancellationToken ct)
     {
         _processes.Remove(stopped);
+        await stopped.DisposeAsync();
         var restarted = stopped.Name switch
         {
             "deid" => Deid = StartDeid(address),
