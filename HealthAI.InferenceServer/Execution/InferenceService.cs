@@ -1,7 +1,6 @@
 using HealthAI.InferenceServer.Repository;
 using HealthAI.InferenceServer.Scheduling;
 using HealthAI.KServe.Protocol.Inference;
-using HealthAI.ServiceDefaults.Health;
 
 namespace HealthAI.InferenceServer.Execution;
 
@@ -9,11 +8,11 @@ namespace HealthAI.InferenceServer.Execution;
 /// The protocol-independent inference path: resolve the model version, check the request against its config (names,
 /// datatypes, shapes, batch size, byte sizes), queue it and pick the requested outputs. Error texts follow Triton's.
 /// </summary>
-public sealed class InferenceService(ModelManager models, ShutdownState shutdown)
+public sealed class InferenceService(ModelManager models, ShutdownAdmission admission)
 {
     public async Task<InferenceResponse> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
-        if (shutdown.IsDraining)
+        if (admission.RefusesNewInference)
         {
             throw InferenceException.Unavailable("Server is shutting down: no new inference requests are accepted");
         }
