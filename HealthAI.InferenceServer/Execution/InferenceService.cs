@@ -8,15 +8,15 @@ namespace HealthAI.InferenceServer.Execution;
 /// The protocol-independent inference path: resolve the model version, check the request against its config (names,
 /// datatypes, shapes, batch size, byte sizes), queue it and pick the requested outputs. Error texts follow Triton's.
 /// </summary>
-public sealed class InferenceService(ModelManager models, ShutdownAdmission admission)
+/// <remarks>
+/// Draining does not refuse inference: readiness drops at SIGTERM, and whatever still reaches the server while Kestrel drains
+/// (during the drain delay, or on a kept-alive connection afterwards) is answered, since the models stop only once Kestrel has
+/// finished; a 503 here would fail exactly the callers a graceful shutdown exists to spare.
+/// </remarks>
+public sealed class InferenceService(ModelManager models)
 {
     public async Task<InferenceResponse> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
-        if (admission.RefusesNewInference)
-        {
-            throw InferenceException.Unavailable("Server is shutting down: no new inference requests are accepted");
-        }
-
         var model = models.Resolve(request.ModelName, request.ModelVersion);
         var config = model.Config;
         var ordered = OrderInputs(request, config, out var batchSize);

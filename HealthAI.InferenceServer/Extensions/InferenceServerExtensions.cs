@@ -29,7 +29,6 @@ public static class InferenceServerExtensions
         services.AddSingleton<IModelBackend, IdentityBackend>();
         services.AddSingleton<ModelManager>();
         services.AddSingleton<ServerStatus>();
-        services.AddSingleton<ShutdownAdmission>();
         services.AddSingleton<InferenceService>();
         services.AddSingleton<GrpcInferenceMethods>();
         services.AddSingleton<GrpcCallHandler>();

@@ -88,7 +88,7 @@ public sealed class ModelControlTests
     }
 
     [Fact]
-    public async Task While_draining_readiness_is_false_and_new_inference_gets_503()
+    public async Task While_draining_readiness_is_false_and_inference_is_still_answered()
     {
         using var repository = new TestRepository().WithModel("simple", TestRepository.Simple);
         await using var server = await InferenceServerHost.StartAsync(["--model-repository", repository.Root]);
@@ -105,9 +105,9 @@ public sealed class ModelControlTests
             Assert.Equal(HttpStatusCode.BadRequest, ready.StatusCode);
         }
 
-        using var refused = await http.PostAsync("/v2/models/simple/infer", Body(OneRow));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-        Assert.Contains("shutting down", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Kestrel bounds what still arrives; a 503 would fail the callers a graceful shutdown exists to spare.
+        using var answered = await http.PostAsync("/v2/models/simple/infer", Body(OneRow));
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
         using var live = await http.GetAsync("/v2/health/live");
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
     }
