@@ -13,6 +13,9 @@ namespace HealthAI.EndToEnd.Tests.Infrastructure;
 public sealed partial class SystemFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    // Readiness turns false this long before Kestrel stops, as a Kubernetes preStop delay would arrange.
+    private const string DrainDelay = "00:00:01";
     private readonly List<ServiceProcess> _processes = [];
     private string _modelRepository = null!;
 
@@ -65,30 +68,14 @@ public sealed partial class SystemFixture : IAsyncLifetime
         Deid = StartDeid(DeidAddress);
 
         TokenizerAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        Tokenizer = Start("tokenizer", "HealthAI.Tokenizer", [], new Dictionary<string, string>
-        {
-            ["ASPNETCORE_URLS"] = TokenizerAddress.ToString(),
-            ["services__triton__http__0"] = TritonHttpProxy.Address.ToString(),
-            ["services__triton__grpc__0"] = TritonGrpcProxy.Address.ToString(),
-        });
+        Tokenizer = StartTokenizer(TokenizerAddress);
         TokenizerProxy = new RecordingTcpProxy(new IPEndPoint(IPAddress.Loopback, TokenizerAddress.Port), ["POST /v1/classify"]);
 
         await WaitHealthyAsync(DeidAddress, Deid, ct);
         await WaitHealthyAsync(TokenizerAddress, Tokenizer, ct);
 
         GatewayAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        var gatewayEnvironment = new Dictionary<string, string>(Tokens.GatewayEnvironment)
-        {
-            ["ASPNETCORE_URLS"] = GatewayAddress.ToString(),
-            ["services__deid__http__0"] = DeidAddress.ToString(),
-            ["services__tokenizer__http__0"] = TokenizerProxy.Address.ToString(),
-            ["services__triton__http__0"] = TritonHttpProxy.Address.ToString(),
-            ["Gateway__Audit__FilePath"] = AuditFile,
-            // The suite is one client sending hundreds of requests; per-client limits are tested in the gateway's own tests.
-            ["Gateway__RateLimiting__TokenLimit"] = "100000",
-            ["Gateway__RateLimiting__TokensPerPeriod"] = "100000",
-        };
-        Gateway = Start("gateway", "HealthAI.Gateway", [], gatewayEnvironment);
+        Gateway = StartGateway(GatewayAddress);
         await WaitHealthyAsync(GatewayAddress, Gateway, ct);
     }
 
@@ -123,7 +110,7 @@ public sealed partial class SystemFixture : IAsyncLifetime
 
         Triton = Start("triton", "HealthAI.InferenceServer",
             ["--model-repository", _modelRepository, "--http-port", "0", "--grpc-port", "0", "--metrics-port", "0"],
-            new Dictionary<string, string>());
+            new Dictionary<string, string> { ["HealthAI__Shutdown__DrainDelay"] = DrainDelay });
         var line = await Triton.WaitForLineAsync(l => l.StartsWith("HealthAI.InferenceServer listening", StringComparison.Ordinal), StartTimeout, ct);
         var match = ListeningLine().Match(line);
         if (!match.Success)
@@ -149,7 +136,7 @@ public sealed partial class SystemFixture : IAsyncLifetime
         await process.DisposeAsync();
     }
 
-    /// <summary>Restarts a killed ASP.NET Core service on its former address.</summary>
+    /// <summary>Restarts a stopped ASP.NET Core service (deid, tokenizer or gateway) on its former address.</summary>
     public async Task<ServiceProcess> RestartAsync(ServiceProcess stopped, Uri address, CancellationToken ct)
     {
         _processes.Remove(stopped);
@@ -157,6 +144,8 @@ public sealed partial class SystemFixture : IAsyncLifetime
         var restarted = stopped.Name switch
         {
             "deid" => Deid = StartDeid(address),
+            "tokenizer" => Tokenizer = StartTokenizer(address),
+            "gateway" => Gateway = StartGateway(address),
             _ => throw new NotSupportedException(stopped.Name),
         };
         await WaitHealthyAsync(address, restarted, ct);
@@ -167,8 +156,28 @@ public sealed partial class SystemFixture : IAsyncLifetime
     {
         ["ASPNETCORE_URLS"] = address.ToString(),
         ["HealthAI__Deid__SurrogateKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-        // Readiness turns false this long before Kestrel stops, as a Kubernetes preStop delay would arrange.
-        ["HealthAI__Shutdown__DrainDelay"] = "00:00:01",
+        ["HealthAI__Shutdown__DrainDelay"] = DrainDelay,
+    });
+
+    private ServiceProcess StartTokenizer(Uri address) => Start("tokenizer", "HealthAI.Tokenizer", [], new Dictionary<string, string>
+    {
+        ["ASPNETCORE_URLS"] = address.ToString(),
+        ["services__triton__http__0"] = TritonHttpProxy.Address.ToString(),
+        ["services__triton__grpc__0"] = TritonGrpcProxy.Address.ToString(),
+        ["HealthAI__Shutdown__DrainDelay"] = DrainDelay,
+    });
+
+    private ServiceProcess StartGateway(Uri address) => Start("gateway", "HealthAI.Gateway", [], new Dictionary<string, string>(Tokens.GatewayEnvironment)
+    {
+        ["ASPNETCORE_URLS"] = address.ToString(),
+        ["services__deid__http__0"] = DeidAddress.ToString(),
+        ["services__tokenizer__http__0"] = TokenizerProxy.Address.ToString(),
+        ["services__triton__http__0"] = TritonHttpProxy.Address.ToString(),
+        ["Gateway__Audit__FilePath"] = AuditFile,
+        // The suite is one client sending hundreds of requests; per-client limits are tested in the gateway's own tests.
+        ["Gateway__RateLimiting__TokenLimit"] = "100000",
+        ["Gateway__RateLimiting__TokensPerPeriod"] = "100000",
+        ["HealthAI__Shutdown__DrainDelay"] = DrainDelay,
     });
 
     private ServiceProcess Start(string name, string project, string[] arguments, Dictionary<string, string> environment)
