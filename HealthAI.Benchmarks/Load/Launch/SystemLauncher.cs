@@ -115,8 +115,8 @@ public static class SystemLauncher
     private static async Task<(Uri Http, Uri Grpc)> StartInferenceServerAsync(
         LaunchedSystem system, string dll, string name, string repository, IRunDisplay display, CancellationToken cancellationToken)
     {
-        var process = system.Add(ServiceProcess.Start(name, dll,
-            ["--model-repository", repository, "--http-port", "0", "--grpc-port", "0", "--metrics-port", "0"], QuietEnvironment([])));
+        var process = Launch(system, name, dll,
+            ["--model-repository", repository, "--http-port", "0", "--grpc-port", "0", "--metrics-port", "0"], QuietEnvironment([]));
         var banner = await process.WaitForLineAsync(InferenceServerBanner.IsBanner, StartTimeout, cancellationToken);
         var addresses = InferenceServerBanner.Parse(banner);
         display.Line($"started {name} (pid {process.Id}) http={addresses.Http} grpc={addresses.Grpc}");
@@ -128,7 +128,7 @@ public static class SystemLauncher
     {
         var url = new Uri($"http://127.0.0.1:{FreeLoopbackPort()}");
         environment["ASPNETCORE_URLS"] = url.ToString();
-        var process = system.Add(ServiceProcess.Start(name, dll, [], QuietEnvironment(environment)));
+        var process = Launch(system, name, dll, [], QuietEnvironment(environment));
         using var client = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + StartTimeout;
         while (true)
@@ -164,6 +164,17 @@ public static class SystemLauncher
 
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
         }
+    }
+
+    /// <remarks>
+    /// Only the last lines are kept, for a start-up failure message (a soak would otherwise hoard every line); at the end of a
+    /// run the services are killed at once: their graceful shutdown is the end-to-end tests' subject, not the benchmark's.
+    /// </remarks>
+    private static ServiceProcess Launch(LaunchedSystem system, string name, string dll, string[] arguments, Dictionary<string, string> environment)
+    {
+        var process = system.Add(new ServiceProcess(name, dll, arguments, environment) { KeptLines = 20, StopGrace = TimeSpan.Zero });
+        process.Start();
+        return process;
     }
 
     private static Dictionary<string, string> TokenizerEnvironment((Uri Http, Uri Grpc) triton, int maxLength) => new(StringComparer.Ordinal)
