@@ -16,6 +16,7 @@ public sealed partial class SystemFixture : IAsyncLifetime
 
     // Readiness turns false this long before Kestrel stops, as a Kubernetes preStop delay would arrange.
     private const string DrainDelay = "00:00:01";
+
     private readonly List<ServiceProcess> _processes = [];
     private string _modelRepository = null!;
 
