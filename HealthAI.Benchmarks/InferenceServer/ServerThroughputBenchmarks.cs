@@ -17,9 +17,13 @@ namespace HealthAI.Benchmarks.InferenceServer;
 /// in-process figure is 1 / Ratio. The server methods run 32 concurrent gRPC clients sending batch-1 requests, to a model
 /// without a scheduler ("nobatch") and to the same model with dynamic batching ("dynamic"); their p50/p95 print at the end.
 /// Run: dotnet run -c Release --project HealthAI.Benchmarks -- --filter '*ServerThroughput*' --job short --inProcess
-/// Preset: HEALTHAI_BENCH_PRESET=tiny for a quick check of the harness.
+/// Preset: HEALTHAI_BENCH_PRESET=tiny for a quick check of the harness. Narrower: HEALTHAI_BENCH_SEQ=16 and
+/// --filter '*ServerThroughput*.InProcessBatch1' '*ServerThroughput*.ServerNoBatching'.
 /// </summary>
 [SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet owns the lifetime: [GlobalCleanup] disposes everything.")]
+// One invocation per iteration for every method: the server methods need it (their latency report runs after each iteration),
+// and methods with different invocation settings land in different groups, where BenchmarkDotNet prints no Ratio.
+[InvocationCount(1)]
 public class ServerThroughputBenchmarks
 {
     public const int Sequences = 64;
@@ -33,8 +37,14 @@ public class ServerThroughputBenchmarks
     private (long[] Ids, long[] Mask) _one;
     private (long[] Ids, long[] Mask) _sixteen;
 
-    [Params(16, 32, 64, 128)]
+    /// <summary>16, 32, 64 and 128; HEALTHAI_BENCH_SEQ=16 (comma-separated) narrows a run to the lengths being worked on.</summary>
+    [ParamsSource(nameof(SequenceLengths))]
     public int SequenceLength { get; set; }
+
+    public static IEnumerable<int> SequenceLengths() =>
+        Environment.GetEnvironmentVariable("HEALTHAI_BENCH_SEQ") is { Length: > 0 } lengths
+            ? lengths.Split(',').Select(int.Parse)
+            : [16, 32, 64, 128];
 
     [GlobalSetup]
     public void Setup()

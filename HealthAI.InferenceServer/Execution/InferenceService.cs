@@ -22,9 +22,10 @@ public sealed class InferenceService(ModelManager models, ShutdownState shutdown
         var config = model.Config;
         var ordered = OrderInputs(request, config, out var batchSize);
         var outputIndexes = SelectOutputs(request, config);
-        var shapeKey = ShapeKey.From(ordered, model.Batched);
+        var shapeKey = model.Scheduler.Policy.Ragged is { } ragged ? ragged.KeyFor(ordered) : ShapeKey.From(ordered, model.Batched);
 
-        var outputs = await model.Scheduler.EnqueueAsync(ordered, batchSize, shapeKey, request.TimeoutMicroseconds, cancellationToken);
+        var outputs = await model.Scheduler.EnqueueAsync(ordered, batchSize, shapeKey, request.TimeoutMicroseconds, request.Priority,
+            cancellationToken);
         var selected = new InferTensor[outputIndexes.Length];
         for (var i = 0; i < outputIndexes.Length; i++)
         {
