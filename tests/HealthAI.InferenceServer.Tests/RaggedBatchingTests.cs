@@ -18,6 +18,7 @@ namespace HealthAI.InferenceServer.Tests;
 /// <summary>
 /// The opt-in padding of different sequence lengths into one batch: real ONNX Runtime on the tiny bundled model gives each
 /// caller what an unbatched run gives, sequence outputs are cut back to each caller's length, and unsafe opt-ins fail the model.
+/// The same server also checks how the priority settings of a config and request reach the scheduler.
 /// </summary>
 public sealed class RaggedBatchingTests : IAsyncLifetime
 {
@@ -51,6 +52,14 @@ public sealed class RaggedBatchingTests : IAsyncLifetime
         parameters { key: "ragged_batch_attention_mask" value: { string_value: "attention_mask" } }
         """;
 
+    private const string BadPriority = """
+        backend: "identity"
+        max_batch_size: 8
+        input [ { name: "INPUT0" data_type: TYPE_INT64 dims: [ -1 ] } ]
+        output [ { name: "OUTPUT0" data_type: TYPE_INT64 dims: [ -1 ] } ]
+        dynamic_batching { priority_levels: 2 default_priority_level: 5 }
+        """;
+
     private readonly TestRepository _repository = new();
     private RunningInferenceServer _server = null!;
     private string _modelPath = "";
@@ -59,7 +68,8 @@ public sealed class RaggedBatchingTests : IAsyncLifetime
     {
         var model = await BundledModel.EnsureAsync(_repository.Root, ModelPreset.Tiny, CancellationToken.None);
         _modelPath = Path.Combine(model, "1", "model.onnx");
-        _repository.WithModel("ragged", RaggedOnnx).WithModel("ragged-identity", RaggedIdentity).WithModel("mask-missing", MaskMissing);
+        _repository.WithModel("ragged", RaggedOnnx).WithModel("ragged-identity", RaggedIdentity).WithModel("mask-missing", MaskMissing)
+            .WithModel("bad-priority", BadPriority);
         File.Copy(_modelPath, Path.Combine(_repository.Root, "ragged", "1", "model.onnx"));
         _server = await InferenceServerHost.StartAsync(
             ["--model-repository", _repository.Root, "--bundled-model-preset", "none", "--intra-op-threads", "1", "--exit-on-error=false",
@@ -165,6 +175,15 @@ public sealed class RaggedBatchingTests : IAsyncLifetime
 
         Assert.Equal(ModelState.Unavailable, entry.State);
         Assert.Contains("parameters.ragged_batch_attention_mask ('attention_mask'): names no input of the model", entry.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_default_priority_level_outside_the_levels_fails_that_model_naming_the_field()
+    {
+        var entry = _server.Services.GetRequiredService<ModelManager>().Models.Single(m => m.Name == "bad-priority");
+
+        Assert.Equal(ModelState.Unavailable, entry.State);
+        Assert.Equal("model 'bad-priority': dynamic_batching.default_priority_level must be in range [1, 2], got 5", entry.Reason);
     }
 
     [Theory]
