@@ -158,4 +158,24 @@ public sealed partial class ModelScheduler
             request.Completion.TrySetException(error);
         }
     }
+
+    private sealed class Pending(IReadOnlyList<InferTensor> inputs, int batchSize, ShapeKey shapeKey, int level, long enqueuedAt, long deadline)
+    {
+        public IReadOnlyList<InferTensor> Inputs { get; } = inputs;
+        public int BatchSize { get; } = batchSize;
+        public ShapeKey ShapeKey { get; } = shapeKey;
+        public int Level { get; } = level;
+        public long EnqueuedAt { get; } = enqueuedAt;
+
+        /// <summary>When the request is rejected if still queued; <see cref="long.MaxValue"/> for never.</summary>
+        public long Deadline { get; } = deadline;
+        public TaskCompletionSource<InferTensor[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public CancellationTokenRegistration Registration { get; set; }
+        public bool Taken { get; set; }
+
+        // Held back here under preserve_ordering until every request taken before this one has its answer.
+        public bool Finished { get; set; }
+        public InferTensor[]? Result { get; set; }
+        public Exception? Error { get; set; }
+    }
 }

@@ -14,6 +14,9 @@ public sealed class RecordingBackend : IModelBackend, IDisposable
 
     public List<long[]> BatchShapes { get; } = [];
 
+    /// <summary>Per batch, the managed thread that executed it.</summary>
+    public List<int> ThreadIds { get; } = [];
+
     /// <summary>Per batch, the first INT64 element of every row of input 0 (tests send one value per request).</summary>
     public List<long[]> BatchValues { get; } = [];
 
@@ -59,6 +62,7 @@ public sealed class RecordingBackend : IModelBackend, IDisposable
             {
                 owner.BatchShapes.Add(inputs[0].Shape);
                 owner.BatchValues.Add(RowValues(inputs[0]));
+                owner.ThreadIds.Add(Environment.CurrentManagedThreadId);
             }
 
             owner.Started.Release();
