@@ -39,7 +39,7 @@ public sealed class RaggedBatchingTests : IAsyncLifetime
         max_batch_size: 8
         input [ { name: "input_ids" data_type: TYPE_INT64 dims: [ -1 ] }, { name: "attention_mask" data_type: TYPE_INT64 dims: [ -1 ] } ]
         output [ { name: "ids_out" data_type: TYPE_INT64 dims: [ -1 ] }, { name: "mask_out" data_type: TYPE_INT64 dims: [ -1 ] } ]
-        dynamic_batching { preferred_batch_size: [ 2 ] max_queue_delay_microseconds: 60000000 }
+        dynamic_batching { preferred_batch_size: [ 2 ] max_queue_delay_microseconds: 60000000 preserve_ordering: true }
         {{Opt}}
         """;
 
@@ -175,6 +175,16 @@ public sealed class RaggedBatchingTests : IAsyncLifetime
 
         Assert.Equal(ModelState.Unavailable, entry.State);
         Assert.Contains("parameters.ragged_batch_attention_mask ('attention_mask'): names no input of the model", entry.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_config_reaches_the_scheduler_policy()
+    {
+        var policy = _server.Services.GetRequiredService<ModelManager>().Resolve("ragged-identity", null).Scheduler.Policy;
+
+        Assert.True(policy.PreserveOrdering);
+        Assert.Equal("attention_mask", policy.Ragged?.MaskInput);
+        Assert.Equal([2], policy.PreferredSizes);
     }
 
     [Fact]
