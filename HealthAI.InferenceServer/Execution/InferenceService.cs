@@ -11,6 +11,9 @@ namespace HealthAI.InferenceServer.Execution;
 /// </summary>
 public sealed class InferenceService(ModelManager models, ShutdownState shutdown)
 {
+    /// <summary>[0, 1, ..., n-1] for the usual request that asks for every output; shared, never written to.</summary>
+    private static readonly int[][] AllOutputIndexes = [.. Enumerable.Range(0, 9).Select(n => Enumerable.Range(0, n).ToArray())];
+
     public async Task<InferenceResponse> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         if (shutdown.IsDraining)
@@ -38,7 +41,12 @@ public sealed class InferenceService(ModelManager models, ShutdownState shutdown
     private static InferTensor[] OrderInputs(InferenceRequest request, ModelConfig config, out int batchSize)
     {
         var prefix = string.IsNullOrEmpty(request.Id) ? "" : $"[request id: {request.Id}] ";
-        var required = config.Input.Count(i => !i.Optional);
+        var required = 0;
+        foreach (var spec in config.Input)
+        {
+            required += spec.Optional ? 0 : 1;
+        }
+
         if (request.Inputs.Count < required || request.Inputs.Count > config.Input.Count)
         {
             throw InferenceException.InvalidArg(
@@ -115,7 +123,7 @@ public sealed class InferenceService(ModelManager models, ShutdownState shutdown
 
         foreach (var input in request.Inputs)
         {
-            if (config.Input.All(s => s.Name != input.Name))
+            if (!DeclaresInput(config, input.Name))
             {
                 throw InferenceException.InvalidArg($"{prefix}unexpected inference input '{input.Name}' for model '{config.Name}'");
             }
@@ -124,11 +132,26 @@ public sealed class InferenceService(ModelManager models, ShutdownState shutdown
         return ordered;
     }
 
+    private static bool DeclaresInput(ModelConfig config, string name)
+    {
+        foreach (var spec in config.Input)
+        {
+            if (spec.Name == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static int[] SelectOutputs(InferenceRequest request, ModelConfig config)
     {
         if (request.Outputs.Count == 0)
         {
-            return [.. Enumerable.Range(0, config.Output.Count)];
+            return config.Output.Count < AllOutputIndexes.Length
+                ? AllOutputIndexes[config.Output.Count]
+                : [.. Enumerable.Range(0, config.Output.Count)];
         }
 
         var indexes = new int[request.Outputs.Count];

@@ -30,7 +30,7 @@ public static class GrpcTensorCodec
             }
 
             var shape = input.Shape.ToArray();
-            if (shape.Any(d => d < 0))
+            if (shape.AsSpan().ContainsAnyInRange(long.MinValue, -1L))
             {
                 throw InferenceException.InvalidArg($"input '{input.Name}' shape must hold non-negative integers");
             }
