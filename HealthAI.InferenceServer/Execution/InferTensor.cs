@@ -18,13 +18,21 @@ public sealed record InferTensor(string Name, string Datatype, long[] Shape, Rea
 public sealed record RequestedOutput(string Name, bool? BinaryData = null);
 
 /// <summary>A request as it leaves a protocol front end.</summary>
+/// <param name="ModelName">The model asked for.</param>
+/// <param name="ModelVersion">The version asked for; null or empty for the model's version policy's choice.</param>
+/// <param name="Id">The request <c>id</c>, echoed in the response when given.</param>
+/// <param name="Inputs">The input tensors as sent.</param>
+/// <param name="Outputs">The outputs asked for; empty for all.</param>
+/// <param name="TimeoutMicroseconds">The <c>timeout</c> parameter; 0 for none.</param>
+/// <param name="Priority">The <c>priority</c> parameter; 0 for the model's default level, 1 the highest.</param>
 public sealed record InferenceRequest(
     string ModelName,
     string? ModelVersion,
     string? Id,
     IReadOnlyList<InferTensor> Inputs,
     IReadOnlyList<RequestedOutput> Outputs,
-    long TimeoutMicroseconds = 0);
+    long TimeoutMicroseconds = 0,
+    ulong Priority = 0);
 
 /// <summary>A response before a protocol front end renders it.</summary>
 public sealed record InferenceResponse(string ModelName, string ModelVersion, string? Id, IReadOnlyList<InferTensor> Outputs);

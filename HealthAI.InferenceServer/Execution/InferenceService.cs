@@ -15,15 +15,19 @@ namespace HealthAI.InferenceServer.Execution;
 /// </remarks>
 public sealed class InferenceService(ModelManager models)
 {
+    /// <summary>[0, 1, ..., n-1] for the usual request that asks for every output; shared, never written to.</summary>
+    private static readonly int[][] AllOutputIndexes = [.. Enumerable.Range(0, 9).Select(n => Enumerable.Range(0, n).ToArray())];
+
     public async Task<InferenceResponse> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         var model = models.Resolve(request.ModelName, request.ModelVersion);
         var config = model.Config;
         var ordered = OrderInputs(request, config, out var batchSize);
         var outputIndexes = SelectOutputs(request, config);
-        var shapeKey = ShapeKey.From(ordered, model.Batched);
+        var shapeKey = model.Scheduler.Policy.Ragged is { } ragged ? ragged.KeyFor(ordered) : ShapeKey.From(ordered, model.Batched);
 
-        var outputs = await model.Scheduler.EnqueueAsync(ordered, batchSize, shapeKey, request.TimeoutMicroseconds, cancellationToken);
+        var outputs = await model.Scheduler.EnqueueAsync(ordered, batchSize, shapeKey, request.TimeoutMicroseconds, request.Priority,
+            cancellationToken);
         var selected = new InferTensor[outputIndexes.Length];
         for (var i = 0; i < outputIndexes.Length; i++)
         {
@@ -36,7 +40,12 @@ public sealed class InferenceService(ModelManager models)
     private static InferTensor[] OrderInputs(InferenceRequest request, ModelConfig config, out int batchSize)
     {
         var prefix = string.IsNullOrEmpty(request.Id) ? "" : $"[request id: {request.Id}] ";
-        var required = config.Input.Count(i => !i.Optional);
+        var required = 0;
+        foreach (var spec in config.Input)
+        {
+            required += spec.Optional ? 0 : 1;
+        }
+
         if (request.Inputs.Count < required || request.Inputs.Count > config.Input.Count)
         {
             throw InferenceException.InvalidArg(
@@ -113,7 +122,7 @@ public sealed class InferenceService(ModelManager models)
 
         foreach (var input in request.Inputs)
         {
-            if (config.Input.All(s => s.Name != input.Name))
+            if (!DeclaresInput(config, input.Name))
             {
                 throw InferenceException.InvalidArg($"{prefix}unexpected inference input '{input.Name}' for model '{config.Name}'");
             }
@@ -122,11 +131,26 @@ public sealed class InferenceService(ModelManager models)
         return ordered;
     }
 
+    private static bool DeclaresInput(ModelConfig config, string name)
+    {
+        foreach (var spec in config.Input)
+        {
+            if (spec.Name == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static int[] SelectOutputs(InferenceRequest request, ModelConfig config)
     {
         if (request.Outputs.Count == 0)
         {
-            return [.. Enumerable.Range(0, config.Output.Count)];
+            return config.Output.Count < AllOutputIndexes.Length
+                ? AllOutputIndexes[config.Output.Count]
+                : [.. Enumerable.Range(0, config.Output.Count)];
         }
 
         var indexes = new int[request.Outputs.Count];

@@ -117,29 +117,35 @@ public sealed class OnnxRuntimeBackend(IOptions<InferenceServerOptions> options)
             }
         }
 
+        /// <summary>
+        /// Wraps the request's bytes in place when they are element-aligned (gRPC raw contents always are); otherwise copies them
+        /// into pooled arrays that are returned after the run.
+        /// </summary>
         private static TensorInput ToOrt(InferTensor tensor, List<long[]> longs, List<float[]> floats, List<int[]> ints)
         {
-            var bytes = tensor.Data.Span;
-            switch (tensor.Datatype)
+            return tensor.Datatype switch
             {
-                case "INT64":
-                    var l = ArrayPool<long>.Shared.Rent(bytes.Length / 8);
-                    longs.Add(l);
-                    MemoryMarshal.Cast<byte, long>(bytes).CopyTo(l);
-                    return TensorInput.FromInt64(tensor.Name, l.AsMemory(0, bytes.Length / 8), tensor.Shape);
-                case "FP32":
-                    var f = ArrayPool<float>.Shared.Rent(bytes.Length / 4);
-                    floats.Add(f);
-                    MemoryMarshal.Cast<byte, float>(bytes).CopyTo(f);
-                    return TensorInput.FromFloat(tensor.Name, f.AsMemory(0, bytes.Length / 4), tensor.Shape);
-                case "INT32":
-                    var n = ArrayPool<int>.Shared.Rent(bytes.Length / 4);
-                    ints.Add(n);
-                    MemoryMarshal.Cast<byte, int>(bytes).CopyTo(n);
-                    return TensorInput.FromInt32(tensor.Name, n.AsMemory(0, bytes.Length / 4), tensor.Shape);
-                default:
-                    throw new InferenceException(TritonErrorKind.Unsupported, $"input '{tensor.Name}': datatype {tensor.Datatype} is not supported by this onnxruntime backend");
+                "INT64" => TensorInput.FromInt64(tensor.Name, View(tensor.Data, longs), tensor.Shape),
+                "FP32" => TensorInput.FromFloat(tensor.Name, View(tensor.Data, floats), tensor.Shape),
+                "INT32" => TensorInput.FromInt32(tensor.Name, View(tensor.Data, ints), tensor.Shape),
+                _ => throw new InferenceException(TritonErrorKind.Unsupported,
+                    $"input '{tensor.Name}': datatype {tensor.Datatype} is not supported by this onnxruntime backend"),
+            };
+        }
+
+        private static ReadOnlyMemory<T> View<T>(ReadOnlyMemory<byte> bytes, List<T[]> rented)
+            where T : unmanaged
+        {
+            if (ByteMemoryCast<T>.TryCreate(bytes, out var elements))
+            {
+                return elements;
             }
+
+            var count = bytes.Length / System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+            var copy = ArrayPool<T>.Shared.Rent(count);
+            rented.Add(copy);
+            MemoryMarshal.Cast<byte, T>(bytes.Span).CopyTo(copy);
+            return copy.AsMemory(0, count);
         }
 
         private static InferTensor FromOrt(TensorOutput output)

@@ -30,7 +30,7 @@ public static class GrpcTensorCodec
             }
 
             var shape = input.Shape.ToArray();
-            if (shape.Any(d => d < 0))
+            if (shape.AsSpan().ContainsAnyInRange(long.MinValue, -1L))
             {
                 throw InferenceException.InvalidArg($"input '{input.Name}' shape must hold non-negative integers");
             }
@@ -62,8 +62,19 @@ public static class GrpcTensorCodec
                 : throw InferenceException.InvalidArg("parameter 'timeout' must be an int64 (microseconds)");
         }
 
-        var outputs = request.Outputs.Select(o => new RequestedOutput(o.Name)).ToArray();
-        return new InferenceRequest(request.ModelName, request.ModelVersion, request.Id, inputs, outputs, timeout);
+        ulong priority = 0;
+        if (request.Parameters.TryGetValue("priority", out var priorityParameter))
+        {
+            priority = priorityParameter.ParameterChoiceCase switch
+            {
+                InferParameter.ParameterChoiceOneofCase.Uint64Param => priorityParameter.Uint64Param,
+                InferParameter.ParameterChoiceOneofCase.Int64Param when priorityParameter.Int64Param >= 0 => (ulong)priorityParameter.Int64Param,
+                _ => throw InferenceException.InvalidArg("parameter 'priority' must be a non-negative integer"),
+            };
+        }
+
+        var outputs = request.Outputs.Count == 0 ? [] : request.Outputs.Select(o => new RequestedOutput(o.Name)).ToArray();
+        return new InferenceRequest(request.ModelName, request.ModelVersion, request.Id, inputs, outputs, timeout, priority);
     }
 
     public static ModelInferResponse ToResponse(InferenceResponse result)

@@ -55,6 +55,7 @@ public static class HttpTensorCodec
             string? id = root.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
             var binaryDefault = false;
             long timeout = 0;
+            ulong priority = 0;
             if (root.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object)
             {
                 foreach (var parameter in parameters.EnumerateObject())
@@ -67,6 +68,10 @@ public static class HttpTensorCodec
                         case "timeout":
                             timeout = parameter.Value.TryGetInt64(out var t) ? t
                                 : throw InferenceException.InvalidArg("parameter 'timeout' must be an integer (microseconds)");
+                            break;
+                        case "priority":
+                            priority = parameter.Value.ValueKind == JsonValueKind.Number && parameter.Value.TryGetUInt64(out var level) ? level
+                                : throw InferenceException.InvalidArg("parameter 'priority' must be a non-negative integer");
                             break;
                     }
                 }
@@ -107,7 +112,7 @@ public static class HttpTensorCodec
                 }
             }
 
-            var request = new InferenceRequest(model, version, id, inputs, outputs, timeout);
+            var request = new InferenceRequest(model, version, id, inputs, outputs, timeout, priority);
             return new HttpInferRequest(request, binaryDefault, false);
         }
     }

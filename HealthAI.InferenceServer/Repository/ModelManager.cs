@@ -293,13 +293,27 @@ public sealed class ModelManager(
             throw;
         }
 
-        var batching = config.DynamicBatching is { } dynamic
-            ? new BatchingPolicy(true, config.MaxBatchSize, [.. dynamic.PreferredBatchSize.Distinct().Order()],
-                TimeSpan.FromMicroseconds(dynamic.MaxQueueDelayMicroseconds))
-            : BatchingPolicy.Unbatched;
-        var queuePolicy = QueuePolicySettings.From(config.DynamicBatching?.DefaultQueuePolicy, _options.MaxQueueSize);
+        BatchingPolicy batching;
+        QueuePolicySettings queuePolicy;
+        PrioritySettings priorities;
+        try
+        {
+            batching = config.DynamicBatching is { } dynamic
+                ? new BatchingPolicy(true, config.MaxBatchSize, [.. dynamic.PreferredBatchSize.Distinct().Order()],
+                    TimeSpan.FromMicroseconds(dynamic.MaxQueueDelayMicroseconds), dynamic.PreserveOrdering, RaggedBatching.From(config))
+                : BatchingPolicy.Unbatched with { Ragged = RaggedBatching.From(config) };
+            queuePolicy = QueuePolicySettings.From(config.DynamicBatching?.DefaultQueuePolicy, _options.MaxQueueSize);
+            priorities = PrioritySettings.From(config.DynamicBatching, _options.MaxQueueSize);
+        }
+        catch (InvalidDataException ex)
+        {
+            instances.ForEach(i => i.Dispose());
+            throw new InvalidDataException($"model '{model.Name}': {ex.Message}", ex);
+        }
+
         var scheduler = new ModelScheduler(model.Name, version, batching, queuePolicy, instances,
-            [.. config.Output.Select(o => o.Name)], new ModelVersionStatistics(), timeProvider, loggerFactory.CreateLogger<ModelScheduler>());
+            [.. config.Output.Select(o => o.Name)], new ModelVersionStatistics(), timeProvider, loggerFactory.CreateLogger<ModelScheduler>(),
+            priorities);
         Log.ModelLoaded(_logger, model.Name, version, config.Backend.Length > 0 ? config.Backend : config.Platform, instances.Count, config.MaxBatchSize);
         return new ModelVersion(model.Name, version, config, scheduler);
     }

@@ -5,7 +5,11 @@ namespace HealthAI.InferenceServer.Scheduling;
 /// <param name="MaxBatchSize">The config's <c>max_batch_size</c>.</param>
 /// <param name="PreferredSizes">Ascending; Triton normalizes an empty list to <c>[max_batch_size]</c>.</param>
 /// <param name="MaxQueueDelay">How long the oldest request may wait for a batch to fill.</param>
-public sealed record BatchingPolicy(bool Enabled, int MaxBatchSize, int[] PreferredSizes, TimeSpan MaxQueueDelay)
+/// <param name="PreserveOrdering">Triton's <c>preserve_ordering</c>: responses leave in the order requests were taken from the
+/// queue, even when batches on several instances finish out of order.</param>
+/// <param name="Ragged">Set when the model opts in to padding requests of different sequence lengths into one batch.</param>
+public sealed record BatchingPolicy(bool Enabled, int MaxBatchSize, int[] PreferredSizes, TimeSpan MaxQueueDelay,
+    bool PreserveOrdering = false, RaggedBatching? Ragged = null)
 {
     public static readonly BatchingPolicy Unbatched = new(false, 1, [1], TimeSpan.Zero);
 

@@ -6,9 +6,11 @@ namespace HealthAI.InferenceServer.Scheduling;
 /// <summary>
 /// Queue, dynamic batcher and instance pool of one model version. One loop forms batches: it waits for a free instance, then
 /// asks <see cref="BatchPlanner"/> what to send, sleeping (on the injected <see cref="TimeProvider"/>) until the queue delay
-/// runs out or a request arrives. Each batch runs on its own instance; requests get their own slices of the outputs.
+/// runs out or a request arrives. Each batch runs on its own instance, and an instance that finishes takes the next ready batch
+/// itself (no hand-off while requests wait); requests get their own slices of the outputs. The queue is ordered by priority
+/// level (level 1 first), then by arrival.
 /// </summary>
-public sealed class ModelScheduler : IAsyncDisposable
+public sealed partial class ModelScheduler : IAsyncDisposable
 {
     private readonly object _gate = new();
     private readonly List<Pending> _queue = [];
@@ -20,24 +22,34 @@ public sealed class ModelScheduler : IAsyncDisposable
     private readonly string _modelName;
     private readonly long _version;
     private readonly BatchingPolicy _policy;
-    private readonly QueuePolicySettings _queuePolicy;
+    private readonly PrioritySettings _priorities;
+    private readonly QueuePolicySettings[] _levelPolicies;
+    private readonly int[] _levelCounts;
     private readonly string[] _outputNames;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Task _loop;
     private QueuedItem[] _planBuffer = new QueuedItem[8];
+    private int _withDeadline;
     private bool _accepting = true;
     private int _disposed;
 
     public ModelScheduler(string modelName, long version, BatchingPolicy policy, QueuePolicySettings queuePolicy,
         IReadOnlyList<IModelInstance> instances, IReadOnlyList<string> outputNames, ModelVersionStatistics statistics,
-        TimeProvider timeProvider, ILogger logger)
+        TimeProvider timeProvider, ILogger logger, PrioritySettings? priorities = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(instances.Count);
         _modelName = modelName;
         _version = version;
         _policy = policy;
-        _queuePolicy = queuePolicy;
+        _priorities = priorities ?? PrioritySettings.None;
+        _levelPolicies = new QueuePolicySettings[_priorities.Levels + 1];
+        for (var level = 0; level < _levelPolicies.Length; level++)
+        {
+            _levelPolicies[level] = _priorities.PolicyFor(level, queuePolicy);
+        }
+
+        _levelCounts = new int[_levelPolicies.Length];
         _instances = instances;
         _free = new ConcurrentStack<IModelInstance>(instances);
         _slots = new SemaphoreSlim(instances.Count);
@@ -49,6 +61,9 @@ public sealed class ModelScheduler : IAsyncDisposable
     }
 
     public ModelVersionStatistics Statistics { get; }
+
+    /// <summary>How this version batches (read by the inference path to key requests for ragged batching).</summary>
+    public BatchingPolicy Policy => _policy;
 
     /// <summary>Requests waiting for a batch.</summary>
     public int QueueLength
@@ -62,19 +77,29 @@ public sealed class ModelScheduler : IAsyncDisposable
         }
     }
 
+    /// <summary>Queues a request at the default priority level; see the overload with a priority.</summary>
+    public Task<InferTensor[]> EnqueueAsync(IReadOnlyList<InferTensor> inputs, int batchSize, ShapeKey shapeKey,
+        long timeoutMicroseconds, CancellationToken cancellationToken) =>
+        EnqueueAsync(inputs, batchSize, shapeKey, timeoutMicroseconds, 0, cancellationToken);
+
     /// <summary>
     /// Queues a request whose inputs are in model input order and returns every model output for it, in
-    /// <c>outputNames</c> order. Throws <see cref="InferenceException"/> (UNAVAILABLE) when the queue is full or the request
-    /// waited past its timeout; cancels when <paramref name="cancellationToken"/> fires while it is still queued.
+    /// <c>outputNames</c> order. <paramref name="priority"/> is the request's <c>priority</c> parameter (0 = default level).
+    /// Throws <see cref="InferenceException"/> (UNAVAILABLE) when its level's queue is full or the request waited past its
+    /// timeout; cancels when <paramref name="cancellationToken"/> fires while it is still queued.
     /// </summary>
     public Task<InferTensor[]> EnqueueAsync(IReadOnlyList<InferTensor> inputs, int batchSize, ShapeKey shapeKey,
-        long timeoutMicroseconds, CancellationToken cancellationToken)
+        long timeoutMicroseconds, ulong priority, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var now = _time.GetTimestamp();
-        var timeout = _queuePolicy.EffectiveTimeout(timeoutMicroseconds);
-        var pending = new Pending(inputs, batchSize, shapeKey, now,
-            timeout > TimeSpan.Zero ? now + (long)(timeout.TotalSeconds * _time.TimestampFrequency) : long.MaxValue);
+        var level = _priorities.LevelOf(priority);
+        var queuePolicy = _levelPolicies[level];
+        var timeout = queuePolicy.EffectiveTimeout(timeoutMicroseconds);
+        var deadline = timeout > TimeSpan.Zero && queuePolicy.RejectOnTimeout
+            ? now + (long)(timeout.TotalSeconds * _time.TimestampFrequency)
+            : long.MaxValue;
+        var pending = new Pending(inputs, batchSize, shapeKey, level, now, deadline);
         lock (_gate)
         {
             if (!_accepting)
@@ -82,14 +107,14 @@ public sealed class ModelScheduler : IAsyncDisposable
                 throw InferenceException.Unavailable($"model '{_modelName}' version {_version} is unloading");
             }
 
-            if (_queue.Count >= _queuePolicy.MaxQueueSize)
+            if (_levelCounts[level] >= queuePolicy.MaxQueueSize)
             {
                 Statistics.RecordFailure(FailureReason.Rejected, TimeSpan.Zero);
                 Log.QueueFull(_logger, _modelName, _version, _queue.Count);
                 throw InferenceException.Unavailable("Exceeds maximum queue size");
             }
 
-            _queue.Add(pending);
+            InsertLocked(pending);
             Statistics.Enqueued();
         }
 
@@ -183,14 +208,7 @@ public sealed class ModelScheduler : IAsyncDisposable
                     var decision = Plan();
                     if (decision.TakeNow)
                     {
-                        batch = _queue.GetRange(0, decision.Count);
-                        _queue.RemoveRange(0, decision.Count);
-                        foreach (var request in batch)
-                        {
-                            request.Taken = true;
-                            Statistics.Dequeued();
-                        }
-
+                        batch = TakeLocked(decision.Count);
                         break;
                     }
 
@@ -201,7 +219,7 @@ public sealed class ModelScheduler : IAsyncDisposable
             }
 
             _free.TryPop(out var instance);
-            _ = Task.Run(() => Execute(batch, instance!), CancellationToken.None);
+            _ = Task.Run(() => RunInstance(batch, instance!), CancellationToken.None);
         }
     }
 
@@ -220,58 +238,21 @@ public sealed class ModelScheduler : IAsyncDisposable
         }
 
         var items = _planBuffer.AsSpan(0, length);
+        var head = _queue[0];
+        var oldest = head.EnqueuedAt;
         for (var i = 0; i < length; i++)
         {
-            items[i] = new QueuedItem(_queue[i].BatchSize, _queue[i].ShapeKey);
-        }
-
-        var oldestWaited = _time.GetElapsedTime(_queue[0].EnqueuedAt);
-        return BatchPlanner.Plan(items, _policy, oldestWaited);
-    }
-
-    private void ExpireTimedOut()
-    {
-        if (!_queuePolicy.RejectOnTimeout)
-        {
-            return;
-        }
-
-        var now = _time.GetTimestamp();
-        for (var i = _queue.Count - 1; i >= 0; i--)
-        {
             var request = _queue[i];
-            if (request.Deadline <= now)
-            {
-                _queue.RemoveAt(i);
-                Statistics.Dequeued();
-                Statistics.RecordFailure(FailureReason.Rejected, _time.GetElapsedTime(request.EnqueuedAt));
-                request.Registration.Dispose();
-                request.Completion.TrySetException(InferenceException.Unavailable("Request timeout expired"));
-            }
-        }
-    }
+            items[i] = new QueuedItem(request.BatchSize, request.ShapeKey);
 
-    private TimeSpan LimitByDeadlines(TimeSpan wait)
-    {
-        if (!_queuePolicy.RejectOnTimeout)
-        {
-            return wait;
-        }
-
-        var now = _time.GetTimestamp();
-        foreach (var request in _queue)
-        {
-            if (request.Deadline != long.MaxValue)
+            // With priorities the head is not always the oldest request that may join its batch.
+            if (request.EnqueuedAt < oldest && request.ShapeKey.Equals(head.ShapeKey))
             {
-                var untilDeadline = TimeSpan.FromSeconds((double)(request.Deadline - now) / _time.TimestampFrequency);
-                if (wait == Timeout.InfiniteTimeSpan || untilDeadline < wait)
-                {
-                    wait = untilDeadline < TimeSpan.Zero ? TimeSpan.Zero : untilDeadline;
-                }
+                oldest = request.EnqueuedAt;
             }
         }
 
-        return wait;
+        return BatchPlanner.Plan(items, _policy, _time.GetElapsedTime(oldest));
     }
 
     private async Task WaitForArrivalAsync(TimeSpan wait, CancellationToken stop)
@@ -302,125 +283,5 @@ public sealed class ModelScheduler : IAsyncDisposable
         }
 
         stop.ThrowIfCancellationRequested();
-    }
-
-    private void Execute(List<Pending> batch, IModelInstance instance)
-    {
-        var started = _time.GetTimestamp();
-        try
-        {
-            var inputCount = batch[0].Inputs.Count;
-            var perRequestInputs = new IReadOnlyList<InferTensor>[batch.Count];
-            var sizes = new int[batch.Count];
-            var total = 0;
-            for (var i = 0; i < batch.Count; i++)
-            {
-                perRequestInputs[i] = batch[i].Inputs;
-                sizes[i] = batch[i].BatchSize;
-                total += sizes[i];
-            }
-
-            var inputs = new InferTensor[inputCount];
-            for (var i = 0; i < inputCount; i++)
-            {
-                inputs[i] = BatchAssembler.Concatenate(perRequestInputs, i);
-            }
-
-            var inputDone = _time.GetTimestamp();
-            var outputs = instance.Execute(inputs, _outputNames, CancellationToken.None);
-            var inferDone = _time.GetTimestamp();
-
-            var results = new InferTensor[batch.Count][];
-            for (var r = 0; r < batch.Count; r++)
-            {
-                results[r] = new InferTensor[outputs.Count];
-            }
-
-            for (var o = 0; o < outputs.Count; o++)
-            {
-                var parts = BatchAssembler.Split(outputs[o], sizes);
-                for (var r = 0; r < batch.Count; r++)
-                {
-                    results[r][o] = parts[r];
-                }
-            }
-
-            var outputDone = _time.GetTimestamp();
-            TimeSpan input = _time.GetElapsedTime(started, inputDone), infer = _time.GetElapsedTime(inputDone, inferDone),
-                output = _time.GetElapsedTime(inferDone, outputDone);
-            Statistics.RecordExecution(total, input, infer, output, _time.GetUtcNow().ToUnixTimeMilliseconds());
-            Log.BatchExecuted(_logger, _modelName, _version, batch.Count, total, inputs[0].ShapeText);
-            for (var r = 0; r < batch.Count; r++)
-            {
-                var request = batch[r];
-                request.Registration.Dispose();
-                Statistics.RecordSuccess(_time.GetElapsedTime(request.EnqueuedAt), _time.GetElapsedTime(request.EnqueuedAt, started),
-                    input, infer, output);
-                request.Completion.TrySetResult(results[r]);
-            }
-        }
-        catch (Exception ex)
-        {
-            Log.ExecutionFailed(_logger, _modelName, _version, batch.Count, ex.GetType().Name);
-            var error = ex as InferenceException
-                ?? new InferenceException(TritonErrorKind.Internal, $"model '{_modelName}' failed to execute the batch ({ex.GetType().Name})");
-            foreach (var request in batch)
-            {
-                request.Registration.Dispose();
-                Statistics.RecordFailure(FailureReason.Backend, _time.GetElapsedTime(request.EnqueuedAt));
-                request.Completion.TrySetException(error);
-            }
-        }
-        finally
-        {
-            _free.Push(instance);
-            _slots.Release();
-        }
-    }
-
-    private void CancelQueued(Pending request, CancellationToken token)
-    {
-        lock (_gate)
-        {
-            if (request.Taken || !_queue.Remove(request))
-            {
-                return;
-            }
-
-            Statistics.Dequeued();
-        }
-
-        Statistics.RecordFailure(FailureReason.Canceled, _time.GetElapsedTime(request.EnqueuedAt));
-        request.Completion.TrySetCanceled(token);
-        _wake.Release();
-    }
-
-    private void FailAllQueued(InferenceException error)
-    {
-        List<Pending> remaining;
-        lock (_gate)
-        {
-            remaining = [.. _queue];
-            _queue.Clear();
-        }
-
-        foreach (var request in remaining)
-        {
-            Statistics.Dequeued();
-            Statistics.RecordFailure(FailureReason.Other, _time.GetElapsedTime(request.EnqueuedAt));
-            request.Completion.TrySetException(error);
-        }
-    }
-
-    private sealed class Pending(IReadOnlyList<InferTensor> inputs, int batchSize, ShapeKey shapeKey, long enqueuedAt, long deadline)
-    {
-        public IReadOnlyList<InferTensor> Inputs { get; } = inputs;
-        public int BatchSize { get; } = batchSize;
-        public ShapeKey ShapeKey { get; } = shapeKey;
-        public long EnqueuedAt { get; } = enqueuedAt;
-        public long Deadline { get; } = deadline;
-        public TaskCompletionSource<InferTensor[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public CancellationTokenRegistration Registration { get; set; }
-        public bool Taken { get; set; }
     }
 }

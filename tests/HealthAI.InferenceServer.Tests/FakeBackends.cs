@@ -14,6 +14,12 @@ public sealed class RecordingBackend : IModelBackend, IDisposable
 
     public List<long[]> BatchShapes { get; } = [];
 
+    /// <summary>Per batch, the managed thread that executed it.</summary>
+    public List<int> ThreadIds { get; } = [];
+
+    /// <summary>Per batch, the first INT64 element of every row of input 0 (tests send one value per request).</summary>
+    public List<long[]> BatchValues { get; } = [];
+
     public bool Blocking { get; private set; }
 
     public SemaphoreSlim Started { get; } = new(0);
@@ -55,6 +61,8 @@ public sealed class RecordingBackend : IModelBackend, IDisposable
             lock (owner.BatchShapes)
             {
                 owner.BatchShapes.Add(inputs[0].Shape);
+                owner.BatchValues.Add(RowValues(inputs[0]));
+                owner.ThreadIds.Add(Environment.CurrentManagedThreadId);
             }
 
             owner.Started.Release();
@@ -62,6 +70,62 @@ public sealed class RecordingBackend : IModelBackend, IDisposable
             {
                 owner._gate.Wait(TimeSpan.FromSeconds(30), CancellationToken.None);
             }
+            return [inputs[0] with { Name = outputNames[0], Datatype = TritonDataType.FromConfig(config.Output[0].DataType) }];
+        }
+
+        private static long[] RowValues(InferTensor tensor)
+        {
+            if (tensor.Datatype != "INT64" || tensor.Data.IsEmpty)
+            {
+                return [];
+            }
+
+            var rows = (int)tensor.Shape[0];
+            var rowBytes = tensor.Data.Length / rows;
+            return [.. Enumerable.Range(0, rows).Select(r => System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(tensor.Data.Span[(r * rowBytes)..]))];
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}
+
+/// <summary>
+/// A test backend (<c>backend: "gated"</c>) whose executions each wait for their own gate, keyed by the first INT64 value of
+/// input 0, so a test decides which of several parallel batches finishes first.
+/// </summary>
+public sealed class GatedBackend : IModelBackend
+{
+    public const string Name = "gated";
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, TaskCompletionSource> _gates = new();
+
+    public SemaphoreSlim Started { get; } = new(0);
+
+    public bool Supports(ModelConfig config) => config.Backend == Name;
+
+    public IModelInstance CreateInstance(ModelLoadContext context, int instanceIndex) => new Instance(this, context.Config);
+
+    public void Open(long value) => Gate(value).TrySetResult();
+
+    public void OpenAll()
+    {
+        foreach (var gate in _gates.Values)
+        {
+            gate.TrySetResult();
+        }
+    }
+
+    private TaskCompletionSource Gate(long value) =>
+        _gates.GetOrAdd(value, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    private sealed class Instance(GatedBackend owner, ModelConfig config) : IModelInstance
+    {
+        public IReadOnlyList<InferTensor> Execute(IReadOnlyList<InferTensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken)
+        {
+            var gate = owner.Gate(System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(inputs[0].Data.Span));
+            owner.Started.Release();
+            gate.Task.Wait(TimeSpan.FromSeconds(30), CancellationToken.None);
             return [inputs[0] with { Name = outputNames[0], Datatype = TritonDataType.FromConfig(config.Output[0].DataType) }];
         }
 

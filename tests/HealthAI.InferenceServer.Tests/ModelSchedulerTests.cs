@@ -181,6 +181,25 @@ public sealed class ModelSchedulerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_instance_that_finishes_runs_the_waiting_requests_back_to_back_without_a_hand_off()
+    {
+        var scheduler = Start(BatchingPolicy.Unbatched);
+        _backend.Block();
+        var running = Enqueue(scheduler, 0);
+        await _backend.Started.WaitAsync(TimeSpan.FromSeconds(20));
+        var queued = Enumerable.Range(1, 3).Select(i => Enqueue(scheduler, i)).ToArray();
+        await WaitUntil(() => scheduler.QueueLength == 3);
+
+        _backend.Unblock();
+        await running;
+        await Task.WhenAll(queued);
+
+        // The thread that ran the first request took the next three itself, in order.
+        Assert.Equal([0L, 1, 2, 3], _backend.BatchValues.Select(v => Assert.Single(v)));
+        Assert.Single(_backend.ThreadIds.Distinct());
+    }
+
+    [Fact]
     public async Task Draining_lets_queued_requests_finish_and_refuses_new_ones()
     {
         var scheduler = Start(BatchingPolicy.Unbatched);
