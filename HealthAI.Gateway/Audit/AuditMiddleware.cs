@@ -43,7 +43,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail, IA
         finally
         {
             var status = statusOverride ?? context.Response.StatusCode;
-            trail.Append(new AuditRecord
+            await trail.AppendAsync(new AuditRecord
             {
                 Time = time,
                 RequestId = ProblemDetailsExtensions.GetRequestId(context),
