@@ -13,42 +13,26 @@ namespace HealthAI.Benchmarks.Gateway;
 /// Load before measuring. The gateway is a fresh .NET process: its code starts unoptimized and tiers up under load over many
 /// seconds (longer on a busy machine), whereas nginx is native from the first request. BenchmarkDotNet's own warm-up of a few
 /// hundred operations is far too short for that, so every target (direct, nginx, gateway alike) runs its benchmark's own
-/// operation until its throughput stops improving: three one-second windows in a row no better than 10% over the best so far,
-/// at least <see cref="MinDuration"/> and at most <see cref="MaxDuration"/>. The figures then compare steady states.
+/// operation for <see cref="Duration"/> first, and the figures compare steady states. A fixed period rather than "until the
+/// rate stops improving": on a shared machine the rate is too noisy to tell a plateau from a pause.
 /// </summary>
 internal static class Warmup
 {
-    /// <summary>Shortest warm-up.</summary>
-    public static readonly TimeSpan MinDuration = TimeSpan.FromSeconds(3);
-
-    /// <summary>Longest warm-up (HEALTHAI_BENCH_WARMUP_MAX_SECONDS overrides).</summary>
-    public static readonly TimeSpan MaxDuration = TimeSpan.FromSeconds(
-        double.TryParse(Environment.GetEnvironmentVariable("HEALTHAI_BENCH_WARMUP_MAX_SECONDS"), System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : 30);
+    /// <summary>How long each target is loaded before measuring: 20 s, or HEALTHAI_BENCH_WARMUP_SECONDS.</summary>
+    public static readonly TimeSpan Duration = TimeSpan.FromSeconds(
+        double.TryParse(Environment.GetEnvironmentVariable("HEALTHAI_BENCH_WARMUP_SECONDS"), System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : 20);
 
     public static async Task RunAsync(Func<Task> operation)
     {
-        var total = Stopwatch.StartNew();
-        var best = 0;
-        var windowsWithoutGain = 0;
-        while (total.Elapsed < MaxDuration)
+        var clock = Stopwatch.StartNew();
+        var operations = 0;
+        while (clock.Elapsed < Duration)
         {
-            var window = Stopwatch.StartNew();
-            var operations = 0;
-            while (window.Elapsed < TimeSpan.FromSeconds(1))
-            {
-                await operation();
-                operations++;
-            }
-
-            windowsWithoutGain = operations > best * 1.1 ? 0 : windowsWithoutGain + 1;
-            best = Math.Max(best, operations);
-            if (windowsWithoutGain >= 3 && total.Elapsed >= MinDuration)
-            {
-                break;
-            }
+            await operation();
+            operations++;
         }
 
-        Console.WriteLine($"// warm-up: {total.Elapsed.TotalSeconds:F0} s, best {best} operations/s");
+        Console.WriteLine($"// warm-up: {operations} operations in {clock.Elapsed.TotalSeconds:F0} s");
     }
 }
 
