@@ -10,9 +10,32 @@ using Microsoft.Extensions.Logging;
 namespace HealthAI.Benchmarks.Gateway;
 
 /// <summary>
-/// The three paths measured in one run: a trivial Kestrel backend called directly, nginx (Debian package, <c>proxy_pass</c> with
-/// upstream keepalive) in front of it, and the HealthAI gateway (its Release build, as its own process) in front of it.
+/// Load before measuring. The gateway is a fresh .NET process: its code starts unoptimized and tiers up under load over many
+/// seconds (longer on a busy machine), whereas nginx is native from the first request. BenchmarkDotNet's own warm-up of a few
+/// hundred operations is far too short for that, so every target (direct, nginx, gateway alike) runs its benchmark's own
+/// operation for <see cref="Duration"/> first, and the figures compare steady states. A fixed period rather than "until the
+/// rate stops improving": on a shared machine the rate is too noisy to tell a plateau from a pause.
 /// </summary>
+internal static class Warmup
+{
+    /// <summary>How long each target is loaded before measuring: 20 s, or HEALTHAI_BENCH_WARMUP_SECONDS.</summary>
+    public static readonly TimeSpan Duration = TimeSpan.FromSeconds(
+        double.TryParse(Environment.GetEnvironmentVariable("HEALTHAI_BENCH_WARMUP_SECONDS"), System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : 20);
+
+    public static async Task RunAsync(Func<Task> operation)
+    {
+        var clock = Stopwatch.StartNew();
+        var operations = 0;
+        while (clock.Elapsed < Duration)
+        {
+            await operation();
+            operations++;
+        }
+
+        Console.WriteLine($"// warm-up: {operations} operations in {clock.Elapsed.TotalSeconds:F0} s");
+    }
+}
+
 /// <summary>The request both gateway benchmarks time: a JSON POST whose answer is read to the end.</summary>
 internal static class JsonPost
 {
@@ -30,6 +53,10 @@ internal static class JsonPost
     }
 }
 
+/// <summary>
+/// The three paths measured in one run: a trivial Kestrel backend called directly, nginx (Debian package, <c>proxy_pass</c> with
+/// upstream keepalive) in front of it, and the HealthAI gateway (its Release build, as its own process) in front of it.
+/// </summary>
 internal sealed class ForwardingTargets : IAsyncDisposable
 {
     private const string Issuer = "https://bench.healthai";
@@ -209,8 +236,14 @@ internal sealed class ForwardingTargets : IAsyncDisposable
     }
 
     // Release build of the gateway next to this repository's sources: `dotnet build -c Release HealthAI.Gateway` first.
+    // HEALTHAI_GATEWAY_DLL points at another build instead (a copy of an earlier commit's, for a before/after in one machine state).
     private static string FindGatewayBuild()
     {
+        if (Environment.GetEnvironmentVariable("HEALTHAI_GATEWAY_DLL") is { Length: > 0 } explicitBuild)
+        {
+            return File.Exists(explicitBuild) ? explicitBuild : throw new FileNotFoundException($"HEALTHAI_GATEWAY_DLL names no file: {explicitBuild}");
+        }
+
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, "HealthAI.Gateway", "bin", "Release", "net10.0", "HealthAI.Gateway.dll");

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -22,10 +23,36 @@ public static class AuditChain
     /// <summary>Seals one record: returns the line to write (without newline) and its hash.</summary>
     public static (string Line, string Hash) Seal(AuditRecord record)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(record, AuditJsonContext.Default.AuditRecord);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(json));
-        var line = string.Concat(Encoding.UTF8.GetString(json.AsSpan(0, json.Length - 1)), HashPrefix, hash, "\"}");
-        return (line, hash);
+        var line = new ArrayBufferWriter<byte>(512);
+        using var json = new Utf8JsonWriter(line);
+        var hash = Seal(record, json, new ArrayBufferWriter<byte>(512), line);
+        return (Encoding.UTF8.GetString(line.WrittenSpan[..^1]), hash);
+    }
+
+    /// <summary>
+    /// Seals one record into <paramref name="output"/> as UTF-8, newline included, and returns its hash. The record JSON is
+    /// written once into <paramref name="scratch"/> (reset first) through <paramref name="json"/>, hashed in place and copied
+    /// out: no intermediate strings, so the audit writer's cost per record is one serialization and one SHA-256.
+    /// </summary>
+    internal static string Seal(AuditRecord record, Utf8JsonWriter json, ArrayBufferWriter<byte> scratch, IBufferWriter<byte> output)
+    {
+        scratch.ResetWrittenCount();
+        json.Reset(scratch);
+        JsonSerializer.Serialize(json, record, AuditJsonContext.Default.AuditRecord);
+        var recordJson = scratch.WrittenSpan;
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(recordJson, digest);
+
+        var line = output.GetSpan(recordJson.Length + SuffixLength + 1);
+        recordJson[..^1].CopyTo(line);
+        var position = recordJson.Length - 1;
+        position += Encoding.ASCII.GetBytes(HashPrefix, line[position..]);
+        Convert.TryToHexStringLower(digest, line[position..], out var hexLength);
+        var hashBytes = line.Slice(position, hexLength);
+        position += hexLength;
+        "\"}\n"u8.CopyTo(line[position..]);
+        output.Advance(position + 3);
+        return Encoding.ASCII.GetString(hashBytes);
     }
 
     /// <summary>Splits a line into the hashed record JSON and the hash it claims; false when the line is not a sealed record.</summary>

@@ -1,4 +1,4 @@
-using System.Security.Claims;
+using System.Collections.Concurrent;
 using HealthAI.Gateway.Authentication;
 using HealthAI.Gateway.Limits;
 using Microsoft.AspNetCore.Authorization;
@@ -11,6 +11,8 @@ namespace HealthAI.Gateway.Audit;
 /// </summary>
 internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail, IAuthorizationPolicyProvider policies, TimeProvider timeProvider)
 {
+    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _scopesByPolicy = new(StringComparer.Ordinal);
+
     public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;
@@ -43,11 +45,11 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail, IA
         finally
         {
             var status = statusOverride ?? context.Response.StatusCode;
-            trail.Append(new AuditRecord
+            await trail.AppendAsync(new AuditRecord
             {
                 Time = time,
                 RequestId = ProblemDetailsExtensions.GetRequestId(context),
-                Subject = Subject(context.User),
+                Subject = ClientIdentity.Of(context.User),
                 Method = context.Request.Method,
                 Route = context.GetEndpoint()?.Metadata.GetMetadata<GatewayRouteMetadata>()?.RouteId ?? "(unmatched)",
                 Scopes = await ScopesUsedAsync(context, status),
@@ -60,11 +62,21 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail, IA
     }
 
     /// <summary>The scopes the route demanded and the token proved, once authorization let the request through.</summary>
-    private async Task<IReadOnlyList<string>> ScopesUsedAsync(HttpContext context, int status)
+    private ValueTask<IReadOnlyList<string>> ScopesUsedAsync(HttpContext context, int status)
     {
         if (context.User.Identity?.IsAuthenticated != true || status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden
-            || context.GetEndpoint()?.Metadata.GetMetadata<IAuthorizeData>()?.Policy is not { } policyName
-            || await policies.GetPolicyAsync(policyName) is not { } policy)
+            || context.GetEndpoint()?.Metadata.GetMetadata<IAuthorizeData>()?.Policy is not { } policyName)
+        {
+            return ValueTask.FromResult<IReadOnlyList<string>>([]);
+        }
+
+        // Named policies are fixed at start-up, so each one's scopes are worked out once.
+        return _scopesByPolicy.TryGetValue(policyName, out var known) ? ValueTask.FromResult(known) : ScopesOfPolicyAsync(policyName);
+    }
+
+    private async ValueTask<IReadOnlyList<string>> ScopesOfPolicyAsync(string policyName)
+    {
+        if (await policies.GetPolicyAsync(policyName) is not { } policy)
         {
             return [];
         }
@@ -78,13 +90,8 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail, IA
             }
         }
 
-        return scopes;
+        return _scopesByPolicy[policyName] = scopes.ToArray();
     }
-
-    private static string? Subject(ClaimsPrincipal user) =>
-        user.Identity?.IsAuthenticated == true
-            ? user.FindFirstValue("azp") ?? user.FindFirstValue("client_id") ?? user.FindFirstValue("appid") ?? user.FindFirstValue("sub")
-            : null;
 
     private static string Outcome(int status) => status switch
     {

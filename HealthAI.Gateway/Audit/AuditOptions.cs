@@ -14,4 +14,10 @@ public sealed class AuditOptions
 
     /// <summary>Also (or only) write each line to standard output, for a log collector.</summary>
     public bool Stdout { get; set; }
+
+    /// <summary>
+    /// Records that may wait for the writer. When full, requests wait for room rather than drop their record; the writer
+    /// empties the whole queue in each batch, so this only bounds memory under a burst.
+    /// </summary>
+    public int QueueCapacity { get; set; } = 8192;
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Threading.Channels;
 using HealthAI.Gateway.Logging;
 using Microsoft.Extensions.Options;
@@ -5,33 +7,46 @@ using Microsoft.Extensions.Options;
 namespace HealthAI.Gateway.Audit;
 
 /// <summary>
-/// The single writer of the audit chain. Requests enqueue records without waiting on disk; one background loop numbers,
-/// chains, seals and writes them in order, so the chain has exactly one head. On start-up it resumes from the file's last line.
+/// The single writer of the audit chain. Requests hand records to a bounded queue without touching the disk; one background
+/// loop numbers, chains and seals them in order (so the chain has exactly one head) and writes whatever has queued up as one
+/// batch: one write per sink per batch, however many requests finished meanwhile.
 /// </summary>
-public sealed class AuditTrail : BackgroundService
+/// <remarks>
+/// Nothing is dropped. When the queue is full a request waits for room (back-pressure) instead of losing its record, and the
+/// queue is only closed once the server has stopped (<see cref="StoppedAsync"/>, after in-flight requests finished), then
+/// drained to the sinks before shutdown completes. On start-up the chain resumes from the file's last line.
+/// </remarks>
+public sealed class AuditTrail(IOptions<AuditOptions> options, ILogger<AuditTrail> logger) : IHostedLifecycleService
 {
-    private readonly Channel<AuditRecord> _queue = Channel.CreateUnbounded<AuditRecord>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly AuditOptions _options;
-    private readonly ILogger<AuditTrail> _logger;
+    // Upper bound of one batch, so a long backlog is written in bounded chunks (memory) while the loop keeps up.
+    private const int MaxBatchRecords = 1024;
+
+    private readonly AuditOptions _options = options.Value;
+    private readonly Channel<AuditRecord> _queue = Channel.CreateBounded<AuditRecord>(new BoundedChannelOptions(options.Value.QueueCapacity)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    private FileStream? _file;
+    private Stream? _stdout;
+    private Task _writer = Task.CompletedTask;
     private long _enqueued;
     private long _written;
     private long _sequence;
     private string _head = AuditChain.GenesisHash;
 
-    public AuditTrail(IOptions<AuditOptions> options, ILogger<AuditTrail> logger)
-    {
-        _options = options.Value;
-        _logger = logger;
-    }
-
     /// <summary>Records written so far (tests and shutdown use it to know the queue is drained).</summary>
     public long Written => Interlocked.Read(ref _written);
 
-    /// <summary>Queues one record; never blocks the request.</summary>
-    public void Append(AuditRecord record)
+    /// <summary>
+    /// Queues one record. Completes at once while the queue has room; when it is full, completes once the writer has made room,
+    /// so a burst slows requests down rather than losing audit records.
+    /// </summary>
+    public ValueTask AppendAsync(AuditRecord record)
     {
         Interlocked.Increment(ref _enqueued);
-        _queue.Writer.TryWrite(record);
+        return _queue.Writer.TryWrite(record) ? ValueTask.CompletedTask : WaitForRoomAsync(record);
     }
 
     /// <summary>Waits until every record queued before the call has been written.</summary>
@@ -44,53 +59,107 @@ public sealed class AuditTrail : BackgroundService
         }
     }
 
-    /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Opens the sinks (resuming the chain from the file) and starts the writer; a sink that cannot open stops start-up.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        StreamWriter? file = null;
         if (_options.File)
         {
-            file = await OpenFileAsync(stoppingToken);
+            _file = await OpenFileAsync(cancellationToken);
         }
 
-        using var stdout = _options.Stdout ? new StreamWriter(Console.OpenStandardOutput()) : null;
+        _stdout = _options.Stdout ? Console.OpenStandardOutput() : null;
+        _writer = Task.Run(WriteLoopAsync, CancellationToken.None);
+    }
+
+    /// <summary>Runs after every hosted service, the server included, has stopped: closes the queue and writes what is left.</summary>
+    public async Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
         try
         {
-            // Shutdown drains what is queued: the writer side is completed in StopAsync, so this loop ends after the last record.
-            while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
-            {
-                while (_queue.Reader.TryRead(out var record))
-                {
-                    record.Sequence = ++_sequence;
-                    record.PreviousHash = _head;
-                    var (line, hash) = AuditChain.Seal(record);
-                    _head = hash;
-                    await WriteLineAsync(file, "file", line);
-                    await WriteLineAsync(stdout, "stdout", line);
-                    Interlocked.Increment(ref _written);
-                }
-
-                await FlushSinkAsync(file, "file");
-                await FlushSinkAsync(stdout, "stdout");
-            }
+            await _writer.WaitAsync(cancellationToken);
         }
         finally
         {
-            if (file is not null)
+            if (_writer.IsCompleted)
             {
-                await file.DisposeAsync();
+                _file?.Dispose();
+                _stdout?.Dispose();
             }
         }
     }
 
     /// <inheritdoc />
-    public override Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Nothing: requests still in flight while the server stops must be audited, so the queue stays open until <see cref="StoppedAsync"/>.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async ValueTask WaitForRoomAsync(AuditRecord record)
     {
-        _queue.Writer.TryComplete();
-        return base.StopAsync(cancellationToken);
+        try
+        {
+            await _queue.Writer.WriteAsync(record, CancellationToken.None);
+        }
+        catch (ChannelClosedException)
+        {
+            // Only reachable if a request outlives the server's shutdown; say so rather than pretend it was written.
+            Interlocked.Decrement(ref _enqueued);
+            Log.AuditRecordAfterShutdown(logger, record.Route, record.Status);
+        }
     }
 
-    private async Task<StreamWriter> OpenFileAsync(CancellationToken cancellationToken)
+    private async Task WriteLoopAsync()
+    {
+        var batch = new ArrayBufferWriter<byte>(64 * 1024);
+        var scratch = new ArrayBufferWriter<byte>(1024);
+        using var json = new Utf8JsonWriter(scratch);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.ResetWrittenCount();
+            var count = 0;
+            while (count < MaxBatchRecords && reader.TryRead(out var record))
+            {
+                record.Sequence = ++_sequence;
+                record.PreviousHash = _head;
+                _head = AuditChain.Seal(record, json, scratch, batch);
+                count++;
+            }
+
+            Write(_file, "file", batch.WrittenSpan);
+            Write(_stdout, "stdout", batch.WrittenSpan);
+            Interlocked.Add(ref _written, count);
+        }
+    }
+
+    // Synchronous on purpose: this loop is the only writer, the file is unbuffered (batches are the buffer) and a write of a
+    // few kilobytes to the page cache costs less than the async machinery around it.
+    private void Write(Stream? sink, string name, ReadOnlySpan<byte> lines)
+    {
+        if (sink is null)
+        {
+            return;
+        }
+
+        try
+        {
+            sink.Write(lines);
+            sink.Flush();
+        }
+        catch (IOException ex)
+        {
+            Log.AuditSinkFailed(logger, name, ex.GetType().Name);
+        }
+    }
+
+    private async Task<FileStream> OpenFileAsync(CancellationToken cancellationToken)
     {
         var path = Path.GetFullPath(_options.FilePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -110,48 +179,13 @@ public sealed class AuditTrail : BackgroundService
 
             if (last is not null && AuditChain.TryOpen(last, out var recordJson, out var hash))
             {
-                using var document = System.Text.Json.JsonDocument.Parse(recordJson);
+                using var document = JsonDocument.Parse(recordJson);
                 _sequence = document.RootElement.GetProperty("seq").GetInt64();
                 _head = hash;
-                Log.AuditChainResumed(_logger, path, _sequence);
+                Log.AuditChainResumed(logger, path, _sequence);
             }
         }
 
-        var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        return new StreamWriter(stream) { NewLine = "\n" };
-    }
-
-    private async Task WriteLineAsync(StreamWriter? sink, string name, string line)
-    {
-        if (sink is null)
-        {
-            return;
-        }
-
-        try
-        {
-            await sink.WriteLineAsync(line);
-        }
-        catch (IOException ex)
-        {
-            Log.AuditSinkFailed(_logger, name, ex.GetType().Name);
-        }
-    }
-
-    private async Task FlushSinkAsync(StreamWriter? sink, string name)
-    {
-        if (sink is null)
-        {
-            return;
-        }
-
-        try
-        {
-            await sink.FlushAsync();
-        }
-        catch (IOException ex)
-        {
-            Log.AuditSinkFailed(_logger, name, ex.GetType().Name);
-        }
+        return new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
     }
 }

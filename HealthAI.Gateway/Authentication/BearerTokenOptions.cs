@@ -42,6 +42,16 @@ public sealed class BearerTokenOptions
     /// <summary>Tolerance for clock drift between issuer and gateway when checking <c>exp</c> and <c>nbf</c>.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long an accepted token is remembered so that repeating it skips re-validation (never past its own expiry);
+    /// <c>00:00:00</c> validates every request in full. It also bounds how long a key removed from the issuer's key set keeps
+    /// verifying the tokens it signed.
+    /// </summary>
+    public TimeSpan ValidatedTokenCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>At most this many accepted tokens are remembered at once.</summary>
+    public int ValidatedTokenCacheSize { get; set; } = 10_000;
+
     /// <summary>Every accepted issuer, single and list forms together.</summary>
     public IEnumerable<string> AllIssuers() => string.IsNullOrWhiteSpace(ValidIssuer) ? ValidIssuers : ValidIssuers.Prepend(ValidIssuer);
 

@@ -66,6 +66,16 @@ internal sealed class BearerTokenOptionsValidator : IValidateOptions<BearerToken
             errors.Add($"'{Section}:ClockSkew' must be between 00:00:00 and 00:05:00.");
         }
 
+        if (options.ValidatedTokenCacheDuration < TimeSpan.Zero || options.ValidatedTokenCacheDuration > TimeSpan.FromHours(1))
+        {
+            errors.Add($"'{Section}:ValidatedTokenCacheDuration' must be between 00:00:00 and 01:00:00.");
+        }
+
+        if (options.ValidatedTokenCacheSize < 1)
+        {
+            errors.Add($"'{Section}:ValidatedTokenCacheSize' must be at least 1.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

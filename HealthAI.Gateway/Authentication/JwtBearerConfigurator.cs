@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace HealthAI.Gateway.Authentication;
@@ -8,7 +9,7 @@ namespace HealthAI.Gateway.Authentication;
 /// Turns the validated <see cref="BearerTokenOptions"/> into the bearer handler's validation rules. Everything is checked:
 /// issuer, audience, lifetime (with <c>exp</c> required) and signature, with algorithms limited to an allow-list.
 /// </summary>
-internal sealed class JwtBearerConfigurator(IOptions<BearerTokenOptions> bearerOptions) : IConfigureNamedOptions<JwtBearerOptions>
+internal sealed class JwtBearerConfigurator(IOptions<BearerTokenOptions> bearerOptions, TimeProvider timeProvider) : IConfigureNamedOptions<JwtBearerOptions>
 {
     /// <summary>Asymmetric algorithms an OIDC authority signs with, and HMAC for locally minted development tokens.</summary>
     internal static readonly string[] DefaultAlgorithms =
@@ -52,6 +53,14 @@ internal sealed class JwtBearerConfigurator(IOptions<BearerTokenOptions> bearerO
             NameClaimType = "sub",
             RoleClaimType = "roles",
         };
+
+        // JsonWebTokenHandler (not the legacy JwtSecurityTokenHandler), built here so it keeps claim names as issued; wrapped in
+        // the cache of accepted tokens unless configuration turned that off.
+        var handler = new JsonWebTokenHandler { MapInboundClaims = false };
+        options.TokenHandlers.Clear();
+        options.TokenHandlers.Add(settings.ValidatedTokenCacheDuration > TimeSpan.Zero
+            ? new ValidatedTokenCache(handler, settings.ValidatedTokenCacheDuration, settings.ValidatedTokenCacheSize, timeProvider)
+            : handler);
     }
 
     public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);

@@ -22,6 +22,7 @@ public static class AnalyzePipelineExtensions
         // The hop timeouts bound each call; HttpClient's own 100 s default would only blur which one fired.
         builder.Services.AddHttpClient<DeidClient>(c => { c.BaseAddress = new Uri(DeidClient.BaseAddress); c.Timeout = Timeout.InfiniteTimeSpan; });
         builder.Services.AddHttpClient<TokenizerClient>(c => { c.BaseAddress = new Uri(TokenizerClient.BaseAddress); c.Timeout = Timeout.InfiniteTimeSpan; });
+        builder.Services.AddSingleton<DownstreamEndpoints>();
         builder.Services.AddSingleton<AnalyzeRequestReader>();
         builder.Services.AddTransient<AnalyzePipeline>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GatewayJsonContext.Default));

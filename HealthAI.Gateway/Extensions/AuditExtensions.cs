@@ -12,6 +12,7 @@ public static class GatewayAuditExtensions
             .BindConfiguration(AuditOptions.SectionName)
             .Validate(o => o.File || o.Stdout, $"Enable '{AuditOptions.SectionName}:File' or '{AuditOptions.SectionName}:Stdout': every request must be audited.")
             .Validate(o => !o.File || !string.IsNullOrWhiteSpace(o.FilePath), $"Set '{AuditOptions.SectionName}:FilePath'.")
+            .Validate(o => o.QueueCapacity >= 1, $"'{AuditOptions.SectionName}:QueueCapacity' must be at least 1.")
             .ValidateOnStart();
         builder.Services.AddSingleton<AuditTrail>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditTrail>());

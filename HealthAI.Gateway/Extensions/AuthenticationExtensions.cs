@@ -29,9 +29,12 @@ public static class GatewayAuthenticationExtensions
         var policies = builder.Services.AddAuthorizationBuilder();
         foreach (var (name, policy) in authorization.EffectivePolicies())
         {
+            // No AddAuthenticationSchemes: Bearer is the default scheme, so UseAuthentication has already set the user from it.
+            // Naming it again makes the authorization step authenticate a second time and merge the result into a new
+            // principal on every request, for the same outcome (same user, same Bearer challenge and forbid).
             policies.AddPolicy(name, p =>
             {
-                p.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser();
+                p.RequireAuthenticatedUser();
                 if (policy.Scopes.Count > 0)
                 {
                     p.AddRequirements(new ScopeRequirement(policy.Scopes));

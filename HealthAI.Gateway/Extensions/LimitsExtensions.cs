@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Threading.RateLimiting;
+using HealthAI.Gateway.Authentication;
 using HealthAI.Gateway.Limits;
 using HealthAI.Gateway.Logging;
 using Microsoft.AspNetCore.RateLimiting;
@@ -31,10 +31,10 @@ public static class GatewayLimitsExtensions
         {
             var bucket = clientOptions.Value;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, RateLimitPartitionKey>(context =>
                 context.GetEndpoint()?.Metadata.GetMetadata<GatewayRouteMetadata>() is null
-                    ? RateLimitPartition.GetNoLimiter(string.Empty)
-                    : RateLimitPartition.GetTokenBucketLimiter(ClientKey(context), _ => new TokenBucketRateLimiterOptions
+                    ? RateLimitPartition.GetNoLimiter(default(RateLimitPartitionKey))
+                    : RateLimitPartition.GetTokenBucketLimiter(PartitionKey(context), _ => new TokenBucketRateLimiterOptions
                     {
                         TokenLimit = bucket.TokenLimit,
                         TokensPerPeriod = bucket.TokensPerPeriod,
@@ -62,21 +62,10 @@ public static class GatewayLimitsExtensions
     }
 
     /// <summary>The client a token was issued to, else its subject, else the remote address for anonymous callers.</summary>
-    internal static string ClientKey(HttpContext context)
-    {
-        var user = context.User;
-        if (user.Identity?.IsAuthenticated == true)
-        {
-            var client = user.FindFirstValue("azp") ?? user.FindFirstValue("client_id") ?? user.FindFirstValue("appid")
-                ?? user.FindFirstValue("sub");
-            if (client is not null)
-            {
-                return "client:" + client;
-            }
-        }
-
-        return "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-    }
+    internal static RateLimitPartitionKey PartitionKey(HttpContext context) =>
+        ClientIdentity.Of(context.User) is { } client
+            ? new RateLimitPartitionKey(client, null)
+            : new RateLimitPartitionKey(null, context.Connection.RemoteIpAddress);
 
     private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {

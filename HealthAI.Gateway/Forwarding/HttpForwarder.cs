@@ -16,7 +16,7 @@ namespace HealthAI.Gateway.Forwarding;
 /// the client, never buffered. (2) copy headers except hop-by-hop ones, add X-Forwarded-*, let the handler inject trace
 /// context. (3) send, waiting for headers only, under the cluster's activity timeout and the client's cancellation.
 /// (4) failure before headers -> 502 (504 on timeout), written as ProblemDetails by the caller. (5) copy status and headers.
-/// (6) copy the body through one pooled buffer, flushing each chunk so streamed answers stay streamed; a failure now can only
+/// (6) copy the body through one pooled buffer, flushing each chunk so streamed answers stay streamed (but the last of a sized body); a failure now can only
 /// abort the connection, since the status has been sent.
 /// </remarks>
 public sealed class HttpForwarder(TimeProvider timeProvider, ILogger<HttpForwarder> logger)
@@ -83,11 +83,18 @@ public sealed class HttpForwarder(TimeProvider timeProvider, ILogger<HttpForward
             try
             {
                 using var body = await response.Content.ReadAsStreamAsync(activity.Token);
+                var remaining = response.Content.Headers.ContentLength;
                 int read;
                 while ((read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), activity.Token)) > 0)
                 {
                     await target.Body.WriteAsync(buffer.AsMemory(0, read), activity.Token);
-                    await target.Body.FlushAsync(activity.Token);
+                    // Each chunk is flushed so streamed answers stay streamed, except the one that completes a body of known
+                    // length: the server sends that as the response ends, and flushing first would cost a separate send.
+                    remaining -= read;
+                    if (remaining is null or > 0)
+                    {
+                        await target.Body.FlushAsync(activity.Token);
+                    }
                 }
             }
             catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)

@@ -26,6 +26,10 @@ internal static partial class Log
         Message = "Audit chain resumed from {Path} at sequence {Sequence}")]
     public static partial void AuditChainResumed(ILogger logger, string path, long sequence);
 
+    [LoggerMessage(EventId = 1022, EventName = "AuditRecordAfterShutdown", Level = LogLevel.Error,
+        Message = "An audit record for route {RouteId} (status {Status}) arrived after the audit trail closed at shutdown and was not written")]
+    public static partial void AuditRecordAfterShutdown(ILogger logger, string routeId, int status);
+
     [LoggerMessage(EventId = 1030, EventName = "RateLimited", Level = LogLevel.Information,
         Message = "Rate limited {RouteId}; retry after {RetryAfterSeconds} s; requestId {RequestId}")]
     public static partial void RateLimited(ILogger logger, string routeId, int retryAfterSeconds, string requestId);

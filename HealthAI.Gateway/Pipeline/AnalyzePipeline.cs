@@ -64,11 +64,18 @@ public sealed class AnalyzePipeline(DeidClient deid, TokenizerClient tokenizer, 
         }
 
         var entities = answer.Entities ?? [];
+        // deid answers in order; sorting (and its allocations) is only for an answer that is not.
+        if (!IsSortedByStart(entities))
+        {
+            entities = [.. entities.OrderBy(e => e.Start)];
+        }
+
         var spans = new List<EntitySpan>(entities.Count);
         var delta = 0;
         var previousEnd = 0;
-        foreach (var entity in entities.OrderBy(e => e.Start))
+        for (var i = 0; i < entities.Count; i++)
         {
+            var entity = entities[i];
             if (string.IsNullOrEmpty(entity.Type) || entity.Start < previousEnd || entity.End < entity.Start || entity.End > original.Length)
             {
                 throw new DownstreamException("deid", DownstreamFailure.BadResponse, "entity span out of order or out of range");
@@ -87,6 +94,19 @@ public sealed class AnalyzePipeline(DeidClient deid, TokenizerClient tokenizer, 
         }
 
         return (text, spans);
+    }
+
+    private static bool IsSortedByStart(IReadOnlyList<DeidEntity> entities)
+    {
+        for (var i = 1; i < entities.Count; i++)
+        {
+            if (entities[i].Start < entities[i - 1].Start)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private double Milliseconds(long from, long to) => Math.Round(timeProvider.GetElapsedTime(from, to).TotalMilliseconds, 3);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using HealthAI.ServiceDefaults.Resilience;
@@ -16,8 +17,9 @@ internal static class DownstreamCaller
 {
     public static async Task<TResponse> PostAsync<TRequest, TResponse>(
         HttpClient http,
+        DownstreamEndpoints endpoints,
         string hop,
-        string path,
+        string logicalUri,
         TRequest body,
         JsonTypeInfo<TRequest> requestType,
         JsonTypeInfo<TResponse> responseType,
@@ -26,13 +28,17 @@ internal static class DownstreamCaller
         CancellationToken cancellationToken)
         where TResponse : class
     {
+        // One timer-backed source per hop; the caller's cancellation is chained in by a registration rather than a linked source.
         using var hopTimeout = new CancellationTokenSource(timeout, timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, hopTimeout.Token);
-        // Both internal calls are pure functions of their input, so repeating one is safe (bounded by the resilience options).
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, requestType) }.AllowRetry();
+        using var callerRegistration = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), hopTimeout);
+        // Serialized up front: a sized body goes out with Content-Length in one write, where JsonContent would stream it chunked.
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, requestType));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json", "utf-8");
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            // Both internal calls are pure functions of their input, so repeating one is safe (bounded by the resilience options).
+            using var request = new HttpRequestMessage(HttpMethod.Post, endpoints.Resolve(logicalUri)) { Content = content }.AllowRetry();
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, hopTimeout.Token);
             var status = (int)response.StatusCode;
             if (status is >= 500 or 429 or 408)
             {
@@ -44,7 +50,7 @@ internal static class DownstreamCaller
                 throw new DownstreamException(hop, DownstreamFailure.BadResponse, Status(status));
             }
 
-            return await response.Content.ReadFromJsonAsync(responseType, linked.Token)
+            return await response.Content.ReadFromJsonAsync(responseType, hopTimeout.Token)
                 ?? throw new DownstreamException(hop, DownstreamFailure.BadResponse, "empty body");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -149,4 +149,28 @@ public sealed class AuditTests(GatewayFixture fixture) : IClassFixture<GatewayFi
         Assert.True(verdict.IsValid, verdict.Problem);
         Assert.Equal(2, verdict.LastSequence);
     }
+
+    [Fact]
+    public async Task FullQueue_SlowsRequestsDown_ButLosesNoRecord_AndShutdownWritesTheRest()
+    {
+        // A queue of one record: concurrent requests must wait for the writer instead of dropping their records, and disposing
+        // the host (no explicit flush) must still leave every record on disk, chained.
+        var settings = GatewayApp.DefaultSettings(fixture.Deid, fixture.Tokenizer, fixture.Triton);
+        settings["Gateway:Audit:QueueCapacity"] = "1";
+        const int Requests = 40;
+        await using (var app = new GatewayApp(settings) { KeepAuditFile = true })
+        {
+            var client = app.CreateClient(TestTokens.Create());
+            var responses = await Task.WhenAll(Enumerable.Range(0, Requests).Select(_ => client.GetAsync("/v2/models/m/ready", Ct)));
+            Assert.All(responses, r => Assert.Equal(System.Net.HttpStatusCode.OK, r.StatusCode));
+        }
+
+        var path = settings["Gateway:Audit:FilePath"]!;
+        var lines = await File.ReadAllLinesAsync(path, Ct);
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        Assert.Equal(Requests, lines.Length);
+        var verdict = await VerifyAsync(lines);
+        Assert.True(verdict.IsValid, verdict.Problem);
+        Assert.Equal(Requests, verdict.LastSequence);
+    }
 }
