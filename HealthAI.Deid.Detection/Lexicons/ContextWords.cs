@@ -13,9 +13,14 @@ internal sealed class ContextWords
         PlaceCues = new WordSet(ClinicalVocabulary.PlaceCues);
         Institutions = new WordSet(ClinicalVocabulary.InstitutionWords);
         Stop = new WordSet(ClinicalVocabulary.NeverNames.Concat(ClinicalVocabulary.GenericModifiers));
-        Clinical = new WordSet(ClinicalVocabulary.Terms);
+        Clinical = new WordSet(ClinicalVocabulary.Terms.Concat(ClinicalVocabulary.NotPhiPlaces));
         Credentials = new WordSet(ClinicalVocabulary.Credentials);
         PatientCues = new WordSet(ClinicalVocabulary.PatientCues);
+        NameCuesAfter = new WordSet(ClinicalVocabulary.NameCuesAfter);
+        ProperInstitutions = new WordSet(ClinicalVocabulary.ProperInstitutionWords);
+        StatesAndCountries = new WordSet(ClinicalVocabulary.NotPhiPlaces);
+        InstitutionsAfterPlaceCue = new WordSet(ClinicalVocabulary.InstitutionWordsAfterPlaceCue);
+        InstitutionPhrases = ClinicalVocabulary.InstitutionPhrases.Select(p => p.Replace(".", "", StringComparison.Ordinal)).ToArray();
         _eponymsByFirstWord = ClinicalVocabulary.EponymPhrases
             .GroupBy(p => FirstWord(p), StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.Length).ToArray(), StringComparer.OrdinalIgnoreCase);
@@ -37,6 +42,17 @@ internal sealed class ContextWords
     public WordSet Credentials { get; }
 
     public WordSet PatientCues { get; }
+
+    public WordSet NameCuesAfter { get; }
+
+    public WordSet ProperInstitutions { get; }
+
+    public WordSet StatesAndCountries { get; }
+
+    public WordSet InstitutionsAfterPlaceCue { get; }
+
+    /// <summary>Multi-word institution names, words separated by single spaces, without full stops.</summary>
+    public IReadOnlyList<string> InstitutionPhrases { get; }
 
     public IReadOnlyList<string> EponymsStartingWith(ReadOnlySpan<char> word) =>
         _eponymLookup.TryGetValue(word, out var phrases) ? phrases : [];

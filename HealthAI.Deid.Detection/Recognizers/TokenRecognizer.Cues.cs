@@ -1,0 +1,274 @@
+namespace HealthAI.Deid.Detection.Recognizers;
+
+/// <summary>
+/// Context rules of the token recognizer that look at a token's neighbours: titles, initials, "... aware", signatures, units.
+/// </summary>
+internal sealed partial class TokenRecognizer
+{
+    private const TokenFlags NotNameWords = TokenFlags.StopWord | TokenFlags.Credential | TokenFlags.Relation | TokenFlags.Title
+        | TokenFlags.PlaceCue | TokenFlags.Institution | TokenFlags.PatientCue | TokenFlags.NameCueAfter;
+
+    private static readonly System.Buffers.SearchValues<char> DigitsAndColon = System.Buffers.SearchValues.Create("0123456789:");
+
+    /// <summary>
+    /// Whether a title makes the next word a name. "Dr" always does (recall first: "Dr. Parkinson"); the others are also
+    /// shorthand ("MS:" is mental status, "attending" a role), so they need the title written as one ("Ms.", "Ms Smith") and a
+    /// next word that looks like a name. A colon, dash or line break after the title ends it.
+    /// </summary>
+    private static bool TitleApplies(ReadOnlySpan<char> text, Token title, Token next)
+    {
+        var gap = text[title.End..next.Start];
+        if (gap.ContainsAnyExcept(" .\t"))
+        {
+            return false;
+        }
+
+        var word = text[title.Start..title.End];
+        if (word.Equals("dr", StringComparison.OrdinalIgnoreCase) || word.Equals("drs", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("doctor", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var flags = next.Flags;
+        if ((flags & (TokenFlags.Stop | TokenFlags.StopWord)) != 0)
+        {
+            return false;
+        }
+
+        if (next.End - next.Start < 2)
+        {
+            return false;
+        }
+
+        var nameLike = ((flags & TokenFlags.Name) != 0 && (flags & TokenFlags.Common) == 0)
+            || (flags & (TokenFlags.Name | TokenFlags.Common)) == 0
+            || (flags & TokenFlags.GivenName) != 0
+            || IsStrictTitleCase(text, next);
+        return nameLike && (gap.Contains('.') || IsStrictTitleCase(text, title) || !IsPersonalTitle(word) || (flags & TokenFlags.Common) == 0);
+    }
+
+    private static bool IsPersonalTitle(ReadOnlySpan<char> word) =>
+        word.Equals("ms", StringComparison.OrdinalIgnoreCase) || word.Equals("mr", StringComparison.OrdinalIgnoreCase)
+        || word.Equals("mrs", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"W. MAROTTA", "q. lander", "J. Chang": a single letter with a full stop before a name-like word.</summary>
+    private static void MarkInitialAndSurname(ReadOnlySpan<char> text, Span<Token> tokens, int index)
+    {
+        ref var initial = ref tokens[index];
+        if (initial.End - initial.Start != 1 || index + 1 >= tokens.Length || initial.End >= text.Length || text[initial.End] != '.'
+            || (initial.Start > 0 && !char.IsWhiteSpace(text[initial.Start - 1]) && text[initial.Start - 1] is not ('(' or '-' or '>'))
+            || text[initial.Start] is 'r' or 'R' or 'l' or 'L' or 'I')
+        {
+            // Not a lone letter with a full stop ("n/v.", "20s.", "p.o." are not initials), or a side ("R. mainstem").
+            return;
+        }
+
+        ref var surname = ref tokens[index + 1];
+        var flags = surname.Flags;
+        var length = surname.End - surname.Start;
+        if (!IsJoined(text, initial, surname, allowComma: false) || length < 3 || (flags & (TokenFlags.Stop | NotNameWords)) != 0
+            || (surname.End < text.Length && text[surname.End] == '.' && length < 4))
+        {
+            return;
+        }
+
+        if ((flags & TokenFlags.Common) == 0)
+        {
+            Mark(ref initial, PhiType.Name, "initial-and-surname");
+            Mark(ref surname, PhiType.Name, "initial-and-surname");
+        }
+    }
+
+    /// <summary>"SWACKHAMER AWARE", "Bea Tura aware": up to two name-like words before a word that vouches for a person.</summary>
+    private static void MarkNameBeforeCue(ReadOnlySpan<char> text, Span<Token> tokens, int cueIndex)
+    {
+        for (var j = cueIndex - 1; j >= 0 && cueIndex - j <= 2; j--)
+        {
+            ref var token = ref tokens[j];
+            var flags = token.Flags;
+            if (!IsJoined(text, token, tokens[j + 1], allowComma: false) || (flags & (TokenFlags.Stop | NotNameWords)) != 0
+                || token.End - token.Start < 3 || token.Result is not null)
+            {
+                return;
+            }
+
+            var nameLike = ((flags & TokenFlags.Name) != 0 && ((flags & TokenFlags.Common) == 0 || j < cueIndex - 1))
+                || (flags & (TokenFlags.Name | TokenFlags.Common)) == 0;
+            if (!nameLike)
+            {
+                return;
+            }
+
+            Mark(ref token, PhiType.Name, "name-before-aware");
+        }
+    }
+
+    /// <summary>
+    /// A note that ends with a line of one to three name-like words ("SUSAN", "Mary Rueping", "J. Smith") is signed: the line is
+    /// the writer's name.
+    /// </summary>
+    private static void MarkSignature(ReadOnlySpan<char> text, Span<Token> tokens)
+    {
+        var end = text.TrimEnd().Length;
+        var lineStart = text[..end].LastIndexOfAny('\n', '\r') + 1;
+        if (end - lineStart is 0 or > 40)
+        {
+            return;
+        }
+
+        var first = tokens.Length;
+        while (first > 0 && tokens[first - 1].Start >= lineStart)
+        {
+            first--;
+        }
+
+        var count = tokens.Length - first;
+        if (count is 0 or > 3 || text[lineStart..end].ContainsAny(DigitsAndColon))
+        {
+            return;
+        }
+
+        var names = 0;
+        for (var j = first; j < tokens.Length; j++)
+        {
+            var flags = tokens[j].Flags;
+            var length = tokens[j].End - tokens[j].Start;
+            var initial = length == 1 && char.IsUpper(text[tokens[j].Start]);
+            var name = ((flags & TokenFlags.Name) != 0 && ((flags & (TokenFlags.Common | TokenFlags.Stop)) == 0
+                    || (flags & TokenFlags.GivenName) != 0 || IsStrictTitleCase(text, tokens[j])))
+                || ((flags & (TokenFlags.Common | TokenFlags.Stop | TokenFlags.Name)) == 0 && length > 2);
+            if ((flags & (NotNameWords & ~TokenFlags.Credential)) != 0 || (!initial && !name && (flags & TokenFlags.Credential) == 0)
+                || ((flags & TokenFlags.Stop) != 0 && (flags & TokenFlags.Credential) == 0))
+            {
+                return;
+            }
+
+            names += name && length > 1 ? 1 : 0;
+        }
+
+        for (var j = first; j < tokens.Length && names > 0; j++)
+        {
+            if ((tokens[j].Flags & TokenFlags.Credential) == 0)
+            {
+                Mark(ref tokens[j], PhiType.Name, "signature");
+            }
+        }
+    }
+
+    /// <summary>"into GH", "the GH", "GH EW": words around a hospital's acronym besides the place cues.</summary>
+    private static bool IsAcronymCue(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int index)
+    {
+        var word = text[tokens[index].Start..tokens[index].End];
+        if (word.ContainsAnyInRange('a', 'z'))
+        {
+            return false;
+        }
+
+        var before = index > 0 ? text[tokens[index - 1].Start..tokens[index - 1].End] : default;
+        var after = index + 1 < tokens.Length ? text[tokens[index + 1].Start..tokens[index + 1].End] : default;
+        return before.Equals("into", StringComparison.OrdinalIgnoreCase) || before.Equals("the", StringComparison.OrdinalIgnoreCase)
+            || text[..tokens[index].Start].TrimEnd().EndsWith("->", StringComparison.Ordinal)
+            || after.Equals("ew", StringComparison.OrdinalIgnoreCase) || after.Equals("er", StringComparison.OrdinalIgnoreCase)
+            || after.Equals("ed", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>"Holy Cross", "SACRED HEART", "st. agnes": a known institution phrase starting at this token.</summary>
+    private void MarkInstitutionPhrase(ReadOnlySpan<char> text, Span<Token> tokens, int index)
+    {
+        foreach (var phrase in _context.InstitutionPhrases)
+        {
+            var rest = phrase.AsSpan();
+            var j = index;
+            while (j < tokens.Length)
+            {
+                var space = rest.IndexOf(' ');
+                var part = space < 0 ? rest : rest[..space];
+                if (!text[tokens[j].Start..tokens[j].End].Equals(part, StringComparison.OrdinalIgnoreCase)
+                    || (j > index && !IsJoined(text, tokens[j - 1], tokens[j], allowComma: false)))
+                {
+                    break;
+                }
+
+                if (space < 0)
+                {
+                    for (var k = index; k <= j; k++)
+                    {
+                        Mark(ref tokens[k], PhiType.Location, "institution-phrase");
+                    }
+
+                    return;
+                }
+
+                rest = rest[(space + 1)..];
+                j++;
+            }
+        }
+    }
+
+    /// <summary>"U Maryland", "Univ of Maryland": a university hospital named after a state (a state alone is not PHI).</summary>
+    private static void MarkUniversity(ReadOnlySpan<char> text, Span<Token> tokens, int index)
+    {
+        var word = text[tokens[index].Start..tokens[index].End];
+        if (!((word is "U" && (tokens[index].Start == 0 || char.IsWhiteSpace(text[tokens[index].Start - 1])))
+            || word.Equals("univ", StringComparison.OrdinalIgnoreCase) || word.Equals("university", StringComparison.OrdinalIgnoreCase)))
+        {
+            return;
+        }
+
+        var next = index + 1;
+        if (next < tokens.Length && text[tokens[next].Start..tokens[next].End].Equals("of", StringComparison.OrdinalIgnoreCase))
+        {
+            next++;
+        }
+
+        if (next < tokens.Length && IsJoined(text, tokens[next - 1], tokens[next], allowComma: false)
+            && (tokens[next].Flags & TokenFlags.StateOrCountry) != 0 && char.IsUpper(text[tokens[next].Start]))
+        {
+            Mark(ref tokens[index], PhiType.Location, "university-hospital");
+            Mark(ref tokens[next], PhiType.Location, "university-hospital");
+        }
+    }
+
+    /// <summary>Words before a ward or unit written with its floor number ("on Quartermain 2", "per Quartermain 3 RN").</summary>
+    private static bool IsUnitCue(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int index)
+    {
+        if (index == 0 || !IsJoined(text, tokens[index - 1], tokens[index], allowComma: false))
+        {
+            return false;
+        }
+
+        var word = text[tokens[index - 1].Start..tokens[index - 1].End];
+        return word.Equals("on", StringComparison.OrdinalIgnoreCase) || word.Equals("per", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("the", StringComparison.OrdinalIgnoreCase) || word.Equals("or", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Place cues that introduce a proper place more than a thing ("from", "at", "lives in"); not "of", "by", "to".</summary>
+    private static bool IsStrongPlaceCue(ReadOnlySpan<char> text, Token cue, bool allowTo = false)
+    {
+        var word = text[cue.Start..cue.End];
+        return !(word.Equals("of", StringComparison.OrdinalIgnoreCase) || word.Equals("by", StringComparison.OrdinalIgnoreCase)
+            || (!allowTo && word.Equals("to", StringComparison.OrdinalIgnoreCase)) || word.Equals("in", StringComparison.OrdinalIgnoreCase)
+            || word.Equals("via", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>First letter upper case and every other letter lower case ("Calvert", not "PAline" or "MDs").</summary>
+    private static bool IsStrictTitleCase(ReadOnlySpan<char> text, Token token)
+    {
+        var word = text[token.Start..token.End];
+        if (word.Length < 2 || !char.IsUpper(word[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in word[1..])
+        {
+            if (char.IsUpper(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
