@@ -106,7 +106,7 @@ internal static class ClinicalVocabulary
         "wife", "husband", "son", "daughter", "sons", "daughters", "brother", "sister", "mother", "father", "mom", "dad", "niece",
         "nephew", "aunt", "uncle", "cousin", "grandson", "granddaughter", "grandaughter", "grandmother", "grandfather", "friend",
         "neighbor", "neighbour", "boyfriend", "girlfriend", "fiance", "fiancee", "spouse", "proxy", "hcp", "guardian", "sibling",
-        "stepson", "stepdaughter", "named", "dtr", "sis", "bro", "sil", "dil",
+        "stepson", "stepdaughter", "named", "dtr", "sis", "bro", "sil", "dil", "social",
     ];
 
     /// <summary>Words that introduce the next word(s) as names (these rules only fire on words that are not ordinary English).</summary>
@@ -124,7 +124,7 @@ internal static class ClinicalVocabulary
     public static readonly string[] InstitutionWords =
     [
         "hospital", "hosp", "hospitals", "clinic", "rehab", "rehabilitation", "memorial", "infirmary", "healthcare", "sinai",
-        "regional", "center", "centre", "hospice", "manor", "house",
+        "regional", "center", "centre", "hospice", "manor", "house", "adventist",
     ];
 
     /// <summary>

@@ -5,8 +5,10 @@ internal sealed class ContextWords
 {
     private readonly Dictionary<string, string[]> _eponymsByFirstWord;
     private readonly Dictionary<string, string[]>.AlternateLookup<ReadOnlySpan<char>> _eponymLookup;
+    private readonly Dictionary<string, string[]> _placePhrasesByFirstWord;
+    private readonly Dictionary<string, string[]>.AlternateLookup<ReadOnlySpan<char>> _placePhraseLookup;
 
-    public ContextWords()
+    public ContextWords(IEnumerable<string> multiWordPlaces)
     {
         Titles = new WordSet(ClinicalVocabulary.Titles.Select(t => t.TrimEnd('.')));
         Relations = new WordSet(ClinicalVocabulary.RelationWords);
@@ -20,7 +22,13 @@ internal sealed class ContextWords
         ProperInstitutions = new WordSet(ClinicalVocabulary.ProperInstitutionWords);
         StatesAndCountries = new WordSet(ClinicalVocabulary.NotPhiPlaces);
         InstitutionsAfterPlaceCue = new WordSet(ClinicalVocabulary.InstitutionWordsAfterPlaceCue);
-        InstitutionPhrases = ClinicalVocabulary.InstitutionPhrases.Select(p => p.Replace(".", "", StringComparison.Ordinal)).ToArray();
+        _placePhrasesByFirstWord = ClinicalVocabulary.InstitutionPhrases.Concat(multiWordPlaces)
+            .Select(p => string.Join(' ', p.Replace(".", "", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+            .Where(p => p.Contains(' ', StringComparison.Ordinal))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .GroupBy(p => p[..p.IndexOf(' ', StringComparison.Ordinal)], StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.Length).ToArray(), StringComparer.OrdinalIgnoreCase);
+        _placePhraseLookup = _placePhrasesByFirstWord.GetAlternateLookup<ReadOnlySpan<char>>();
         _eponymsByFirstWord = ClinicalVocabulary.EponymPhrases
             .GroupBy(p => FirstWord(p), StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.Length).ToArray(), StringComparer.OrdinalIgnoreCase);
@@ -51,8 +59,12 @@ internal sealed class ContextWords
 
     public WordSet InstitutionsAfterPlaceCue { get; }
 
-    /// <summary>Multi-word institution names, words separated by single spaces, without full stops.</summary>
-    public IReadOnlyList<string> InstitutionPhrases { get; }
+    /// <summary>First words of the multi-word places (institutions and towns).</summary>
+    public IEnumerable<string> PlacePhraseFirstWords => _placePhrasesByFirstWord.Keys;
+
+    /// <summary>Multi-word places starting with <paramref name="word"/>: words separated by single spaces, no full stops.</summary>
+    public IReadOnlyList<string> PlacePhrasesStartingWith(ReadOnlySpan<char> word) =>
+        _placePhraseLookup.TryGetValue(word, out var phrases) ? phrases : [];
 
     public IReadOnlyList<string> EponymsStartingWith(ReadOnlySpan<char> word) =>
         _eponymLookup.TryGetValue(word, out var phrases) ? phrases : [];

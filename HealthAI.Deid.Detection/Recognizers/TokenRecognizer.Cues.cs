@@ -36,6 +36,12 @@ internal sealed partial class TokenRecognizer
             return false;
         }
 
+        // "Mr", "Mrs" are never shorthand: any word but a stop word or a clinical term is the name ("mrs cohen", "MR. POWERS").
+        if (word.Equals("mr", StringComparison.OrdinalIgnoreCase) || word.Equals("mrs", StringComparison.OrdinalIgnoreCase))
+        {
+            return next.End - next.Start > 1;
+        }
+
         if (next.End - next.Start < 2)
         {
             return false;
@@ -73,7 +79,7 @@ internal sealed partial class TokenRecognizer
             return;
         }
 
-        if ((flags & TokenFlags.Common) == 0)
+        if ((flags & TokenFlags.Common) == 0 || ((flags & TokenFlags.Name) != 0 && IsStrictTitleCase(text, surname)))
         {
             Mark(ref initial, PhiType.Name, "initial-and-surname");
             Mark(ref surname, PhiType.Name, "initial-and-surname");
@@ -173,10 +179,10 @@ internal sealed partial class TokenRecognizer
             || after.Equals("ed", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>"Holy Cross", "SACRED HEART", "st. agnes": a known institution phrase starting at this token.</summary>
-    private void MarkInstitutionPhrase(ReadOnlySpan<char> text, Span<Token> tokens, int index)
+    /// <summary>"Holy Cross", "SACRED HEART", "Daytona Beach": a known institution or multi-word town starting at this token.</summary>
+    private void MarkPlacePhrase(ReadOnlySpan<char> text, Span<Token> tokens, int index)
     {
-        foreach (var phrase in _context.InstitutionPhrases)
+        foreach (var phrase in _context.PlacePhrasesStartingWith(text[tokens[index].Start..tokens[index].End]))
         {
             var rest = phrase.AsSpan();
             var j = index;
@@ -194,7 +200,7 @@ internal sealed partial class TokenRecognizer
                 {
                     for (var k = index; k <= j; k++)
                     {
-                        Mark(ref tokens[k], PhiType.Location, "institution-phrase");
+                        Mark(ref tokens[k], PhiType.Location, "place-phrase");
                     }
 
                     return;
@@ -229,6 +235,58 @@ internal sealed partial class TokenRecognizer
             Mark(ref tokens[next], PhiType.Location, "university-hospital");
         }
     }
+
+    /// <summary>"lives in", "resides in", "lives nearby in", "daughter ... of": the next word is where someone lives.</summary>
+    private static bool IsResidenceCue(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int index)
+    {
+        if (index < 2 || !IsJoined(text, tokens[index - 1], tokens[index], allowComma: false))
+        {
+            return false;
+        }
+
+        var cue = text[tokens[index - 1].Start..tokens[index - 1].End];
+        if (!cue.Equals("in", StringComparison.OrdinalIgnoreCase) && !cue.Equals("of", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        for (var j = index - 2; j >= 0 && j >= index - 3; j--)
+        {
+            var word = text[tokens[j].Start..tokens[j].End];
+            if (word.StartsWith("live", StringComparison.OrdinalIgnoreCase) || word.StartsWith("resid", StringComparison.OrdinalIgnoreCase)
+                || (cue.Equals("of", StringComparison.OrdinalIgnoreCase) && (tokens[j].Flags & (TokenFlags.Relation | TokenFlags.GivenName)) != 0))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>"transferred from", "admitted to", "transfer to", "tx'd from": a move between institutions.</summary>
+    private static bool IsTransferCue(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int index)
+    {
+        var cue = text[tokens[index - 1].Start..tokens[index - 1].End];
+        if (cue.StartsWith("transf", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (index < 2 || !(cue.Equals("from", StringComparison.OrdinalIgnoreCase) || cue.Equals("to", StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        var verb = text[tokens[index - 2].Start..tokens[index - 2].End];
+        return verb.StartsWith("transf", StringComparison.OrdinalIgnoreCase) || verb.StartsWith("admit", StringComparison.OrdinalIgnoreCase)
+            || verb.Equals("adm", StringComparison.OrdinalIgnoreCase) || verb.Equals("tx'd", StringComparison.OrdinalIgnoreCase)
+            || verb.Equals("d", StringComparison.OrdinalIgnoreCase) || verb.StartsWith("arriv", StringComparison.OrdinalIgnoreCase)
+            || verb.Equals("sent", StringComparison.OrdinalIgnoreCase) || verb.Equals("taken", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool FollowedByWord(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int index, string word) =>
+        index + 1 < tokens.Length && IsJoined(text, tokens[index], tokens[index + 1], allowComma: false)
+        && text[tokens[index + 1].Start..tokens[index + 1].End].Equals(word, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Words before a ward or unit written with its floor number ("on Quartermain 2", "per Quartermain 3 RN").</summary>
     private static bool IsUnitCue(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int index)

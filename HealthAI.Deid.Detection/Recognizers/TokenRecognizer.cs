@@ -41,13 +41,21 @@ internal sealed partial class TokenRecognizer
         Add(context.ProperInstitutions.Words, TokenFlags.ProperInstitution);
         Add(context.StatesAndCountries.Words, TokenFlags.StateOrCountry);
         Add(context.InstitutionsAfterPlaceCue.Words, TokenFlags.InstitutionAfterCue);
-        Add(context.InstitutionPhrases.Select(p => p[..p.IndexOf(' ', StringComparison.Ordinal)]), TokenFlags.PhraseStart);
+        Add(context.PlacePhraseFirstWords, TokenFlags.PhraseStart);
         Add(context.Stop.Words, TokenFlags.Stop | TokenFlags.StopWord | TokenFlags.Common);
         Add(context.Clinical.Words, TokenFlags.Stop);
         _flags = table.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     private const int MaxInstitutionWords = 3;
+
+    /// <summary>Words after a number that make it a dose, a time or a count rather than a ward's floor.</summary>
+    private static readonly string[] NotUnitNumberWords =
+    [
+        "am", "pm", "mg", "mcg", "u", "units", "unit", "cc", "ml", "l", "g", "gm", "gtt", "hr", "hrs", "mm", "cm", "kg", "meq", "x",
+        "times", "min", "mins", "liter", "liters", "amp", "amps", "tab", "tabs", "puffs", "doses", "dose", "days", "day", "weeks",
+        "hours", "minutes", "mmhg", "lpm", "%", "to", "-", "of",
+    ];
     private static readonly SearchValues<char> SentenceBreaks = SearchValues.Create(".:;!?\n\r");
     private static readonly SearchValues<char> AsciiLetters =
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
@@ -74,7 +82,7 @@ internal sealed partial class TokenRecognizer
         }
     }
 
-    private static int Tokenize(ReadOnlySpan<char> text, Token[] tokens)
+    private int Tokenize(ReadOnlySpan<char> text, Token[] tokens)
     {
         var count = 0;
         var i = 0;
@@ -91,6 +99,24 @@ internal sealed partial class TokenRecognizer
                 || ((text[i] == '\'' || text[i] == '-') && i + 1 < text.Length && char.IsLetter(text[i + 1]))))
             {
                 i++;
+            }
+
+            // "DAUGHTER-KRISSY", "Kessler-Adventist": a hyphenated word that no list knows is read as its parts; known ones
+            // ("a-fib", "swan-ganz", "cheyne-stokes") stay whole.
+            var word = text[start..i];
+            if (word.Contains('-') && !_flags.ContainsKey(word))
+            {
+                var part = start;
+                for (var k = start; k <= i && count < tokens.Length; k++)
+                {
+                    if (k == i || text[k] == '-')
+                    {
+                        tokens[count++] = new Token { Start = part, End = k };
+                        part = k + 1;
+                    }
+                }
+
+                continue;
             }
 
             tokens[count++] = new Token { Start = start, End = i };
@@ -180,10 +206,21 @@ internal sealed partial class TokenRecognizer
             {
                 Mark(ref token, PhiType.Location, "acronym-after-place-cue");
             }
-            else if ((afterPlaceCue || IsUnitCue(text, tokens, i)) && unknown && length > 3 && FollowedByUnitNumber(text, token))
+            else if ((afterPlaceCue || IsUnitCue(text, tokens, i) || (length > 5 && char.IsUpper(text[token.Start])))
+                && unknown && length > 3 && FollowedByUnitNumber(text, token))
             {
                 // "transfer to Quartermain 2": an unknown word followed by a floor or unit number is a place.
                 Mark(ref token, PhiType.Location, "unit-after-place-cue");
+            }
+            else if (unknown && length > 3 && (IsResidenceCue(text, tokens, i) || FollowedByWord(text, tokens, i, "area")))
+            {
+                // "lives in Catonsville", "daughter of Reisterstown", "shelter in Edgemere area": a word no list knows is a town.
+                Mark(ref token, PhiType.Location, "town-after-residence-cue");
+            }
+            else if (unknown && length > 3 && afterPlaceCue && IsTransferCue(text, tokens, i) && !char.IsLower(text[token.Start]))
+            {
+                // "TRANSFERRED FROM KESSLER", "admitted from Hrbor": after a transfer, a capitalized word no list knows is a place.
+                Mark(ref token, PhiType.Location, "unknown-word-after-transfer");
             }
             else if (isName && (!isCommon || (flags & TokenFlags.GivenName) != 0) && IsStrictTitleCase(text, token) && lowercaseBefore
                 && !isStop && length > 2)
@@ -217,7 +254,7 @@ internal sealed partial class TokenRecognizer
             MarkUniversity(text, tokens, i);
             if ((flags & TokenFlags.PhraseStart) != 0)
             {
-                MarkInstitutionPhrase(text, tokens, i);
+                MarkPlacePhrase(text, tokens, i);
             }
         }
 
@@ -286,6 +323,7 @@ internal sealed partial class TokenRecognizer
             var properWord = weakInstitution
                 ? ((flags & (TokenFlags.Name | TokenFlags.Place)) != 0 && ((flags & TokenFlags.Common) == 0 || IsStrictTitleCase(text, tokens[j])))
                     || ((flags & TokenFlags.StateOrCountry) != 0 && char.IsUpper(text[tokens[j].Start]))
+                    || ((flags & (TokenFlags.Common | TokenFlags.Stop | TokenFlags.Name)) == 0 && tokens[j].End - tokens[j].Start > 3)
                 : (flags & TokenFlags.Common) == 0 || (flags & (TokenFlags.Name | TokenFlags.Place)) != 0
                     || (char.IsUpper(text[tokens[j].Start]) && !char.IsUpper(text[tokens[j].End - 1]));
             if (((flags & (TokenFlags.Stop | TokenFlags.Title | TokenFlags.Relation | TokenFlags.PlaceCue)) != 0
@@ -318,23 +356,39 @@ internal sealed partial class TokenRecognizer
             return; // "MD'S AWARE": a possessive credential is the role, not a signature.
         }
 
-        // "Nancy Jones, RN", "Q. LANDER RRT", "WARREN KAVALIUNAS NP": up to three name-like words before a credential.
+        // "Nancy Jones, RN", "Q. LANDER RRT", "MURIELE WILLIAM RN": up to three name-like words before a credential. One word
+        // alone must be a name that is no ordinary word; two or three count when one of them is an initial, a given name or a
+        // name that is no word ("EDWARD C. JONES, RRT" although "jones" is a word).
+        var first = credentialIndex;
+        var strong = false;
+        var lone = false;
         for (var j = credentialIndex - 1; j >= 0 && credentialIndex - j <= 3; j--)
         {
             var flags = tokens[j].Flags;
-            var initial = tokens[j].End - tokens[j].Start == 1 && tokens[j].End < text.Length && text[tokens[j].End] == '.';
-            // A first name that is also a word ("DAN A. JONES, RRT") counts once a name nearer the credential was found.
-            var nameLike = initial || ((flags & TokenFlags.Name) != 0 && ((flags & TokenFlags.Common) == 0
-                    || (tokens[j + 1].Result is not null && !text[tokens[j].End..tokens[j + 1].Start].Contains('.'))))
-                || ((flags & TokenFlags.Common) == 0 && tokens[j].End - tokens[j].Start > 1) || IsTitleCase(text, tokens[j]);
-            if (!nameLike || (flags & (TokenFlags.Stop | TokenFlags.Credential | TokenFlags.StopWord | TokenFlags.Relation)) != 0
-                || !IsJoined(text, tokens[j], tokens[j + 1], allowComma: true)
+            var length = tokens[j].End - tokens[j].Start;
+            var initial = length == 1 && tokens[j].End < text.Length && text[tokens[j].End] == '.';
+            var gap = text[tokens[j].End..tokens[j + 1].Start];
+            var clinicalTitleCase = (flags & TokenFlags.Stop) != 0 && IsStrictTitleCase(text, tokens[j]) && j == credentialIndex - 1;
+            var candidate = initial || (flags & TokenFlags.Name) != 0 || (flags & (TokenFlags.Common | TokenFlags.Stop)) == 0 || clinicalTitleCase;
+            if (!candidate || ((flags & (TokenFlags.Stop | NotNameWords)) != 0 && !clinicalTitleCase)
+                || !IsJoined(text, tokens[j], tokens[j + 1], allowComma: true) || (length > 1 && gap.Contains('.'))
                 || ((flags & TokenFlags.Common) != 0 && (flags & TokenFlags.Name) == 0))
             {
-                return;
+                break;
             }
 
-            Mark(ref tokens[j], PhiType.Name, "name-before-credential");
+            var noWord = (flags & TokenFlags.Common) == 0 && length > 1;
+            strong |= initial || noWord || (flags & TokenFlags.GivenName) != 0;
+            lone = j == credentialIndex - 1 && noWord;
+            first = j;
+        }
+
+        if (credentialIndex - first >= 2 ? strong : lone)
+        {
+            for (var j = first; j < credentialIndex; j++)
+            {
+                Mark(ref tokens[j], PhiType.Name, "name-before-credential");
+            }
         }
     }
 
@@ -375,8 +429,15 @@ internal sealed partial class TokenRecognizer
         }
 
         var next = rest[digits..].TrimStart(' ');
-        return !(next.StartsWith("am", StringComparison.OrdinalIgnoreCase) || next.StartsWith("pm", StringComparison.OrdinalIgnoreCase)
-            || next.StartsWith("mg", StringComparison.OrdinalIgnoreCase) || next.StartsWith("u", StringComparison.OrdinalIgnoreCase));
+        foreach (var unit in NotUnitNumberWords)
+        {
+            if (next.StartsWith(unit, StringComparison.OrdinalIgnoreCase) && (next.Length == unit.Length || !char.IsLetter(next[unit.Length])))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsTitleCase(ReadOnlySpan<char> text, Token token) =>
