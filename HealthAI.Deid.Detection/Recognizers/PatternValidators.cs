@@ -9,9 +9,12 @@ internal static partial class PatternRecognizer
     private static readonly string[] SettingCues =
     [
         "cpap", "bipap", "bi-pap", "psv", "ps", "peep", "ventilation", "trial", "simv", "imv", "mask", "co/ci", "settings",
+        "cpap/ps", "simv/ps", "ps/cpap", "psv/cpap", "pap",
     ];
 
-    private static readonly string[] SettingCuesAfter = ["cpap", "bipap", "bi-pap", "peep", "fio2", "ps"];
+    private static readonly string[] SettingCuesAfter = ["cpap", "bipap", "bi-pap", "peep", "fio2", "ps", "psv", "psv/cpap", "ips/cpap", "ps/cpap"];
+
+    private static readonly string[] MurmurWords = ["sem", "murmur", "sm", "hsm", "dm"];
 
     private static readonly string[] ScoreWords = ["pain", "cp", "angina", "discomfort", "headache", "ha", "scale"];
 
@@ -39,6 +42,11 @@ internal static partial class PatternRecognizer
         var afterEnd = text[(start + match.Length)..].IndexOf('\n');
         var after = text[(start + match.Length)..];
         after = after[..Math.Min(after.Length, afterEnd < 0 ? 30 : Math.Min(afterEnd, 30))];
+        if (denominator is "6" && ContainsWord(after, MurmurWords))
+        {
+            return true; // a murmur's grade: "3/6 SEM"
+        }
+
         if (denominator is "10" && (ContainsWord(after, ScoreWords) || EndsWithWord(before.TrimEnd(), "c/o") || ContainsWord(before, ScoreWords)))
         {
             return true;
@@ -121,13 +129,13 @@ internal static partial class PatternRecognizer
         var i = 0;
         while (i < text.Length)
         {
-            while (i < text.Length && (text[i] == ' ' || !(char.IsLetterOrDigit(text[i]) || text[i] is '/' or '\'' or '-' or '@' or '~')))
+            while (i < text.Length && (text[i] == ' ' || !(char.IsLetterOrDigit(text[i]) || text[i] is '/' or '\'' or '@' or '~')))
             {
                 i++;
             }
 
             var start = i;
-            while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] is '/' or '\'' or '-' or '@' or '~'))
+            while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] is '/' or '\'' or '@' or '~'))
             {
                 i++;
             }

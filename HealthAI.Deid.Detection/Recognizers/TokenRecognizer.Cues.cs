@@ -27,7 +27,13 @@ internal sealed partial class TokenRecognizer
         if (word.Equals("dr", StringComparison.OrdinalIgnoreCase) || word.Equals("drs", StringComparison.OrdinalIgnoreCase)
             || word.Equals("doctor", StringComparison.OrdinalIgnoreCase))
         {
-            return true;
+            return next.End - next.Start > 2 || char.IsUpper(text[next.Start]) || gap.Contains(' ');
+        }
+
+        // A role ("RN", "NP", "attending") before a full stop ends its sentence: "on 6l np. Face tent".
+        if (!IsPersonalTitle(word) && gap.Contains('.'))
+        {
+            return false;
         }
 
         var flags = next.Flags;
@@ -50,7 +56,7 @@ internal sealed partial class TokenRecognizer
         var nameLike = ((flags & TokenFlags.Name) != 0 && (flags & TokenFlags.Common) == 0)
             || (flags & (TokenFlags.Name | TokenFlags.Common)) == 0
             || (flags & TokenFlags.GivenName) != 0
-            || IsStrictTitleCase(text, next);
+            || (IsStrictTitleCase(text, next) && IsPersonalTitle(word));
         return nameLike && (gap.Contains('.') || IsStrictTitleCase(text, title) || !IsPersonalTitle(word) || (flags & TokenFlags.Common) == 0);
     }
 
@@ -64,8 +70,12 @@ internal sealed partial class TokenRecognizer
         ref var initial = ref tokens[index];
         if (initial.End - initial.Start != 1 || index + 1 >= tokens.Length || initial.End >= text.Length || text[initial.End] != '.'
             || (initial.Start > 0 && !char.IsWhiteSpace(text[initial.Start - 1]) && text[initial.Start - 1] is not ('(' or '-' or '>'))
-            || text[initial.Start] is 'r' or 'R' or 'l' or 'L' or 'I')
+            || text[initial.Start] is 'r' or 'R' or 'l' or 'L' or 'I' or 'O' or 'o'
+            || (text[initial.Start] is 'S' or 's' or 'A' or 'a' or 'P' or 'p' && text[..initial.Start].TrimEnd(' ').EndsWith('\n'))
+            || initial.End + 1 >= text.Length || text[initial.End + 1] != ' ')
         {
+            // SOAP headings ("A. SEPSIS", "P. ANTIBX" at a line start) and "I & O." are not initials; an initial is followed by
+            // a space ("a.pnx" is shorthand).
             // Not a lone letter with a full stop ("n/v.", "20s.", "p.o." are not initials), or a side ("R. mainstem").
             return;
         }
@@ -282,6 +292,18 @@ internal sealed partial class TokenRecognizer
             || verb.Equals("adm", StringComparison.OrdinalIgnoreCase) || verb.Equals("tx'd", StringComparison.OrdinalIgnoreCase)
             || verb.Equals("d", StringComparison.OrdinalIgnoreCase) || verb.StartsWith("arriv", StringComparison.OrdinalIgnoreCase)
             || verb.Equals("sent", StringComparison.OrdinalIgnoreCase) || verb.Equals("taken", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool IsWord(ReadOnlySpan<char> text, Token token, string word) =>
+        text[token.Start..token.End].Equals(word, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"QUARTERMAIN 2": a long capitalized word in one case; not "AVpaced 70" or "REINTUBATION 9/30".</summary>
+    private static bool LooksLikeWardName(ReadOnlySpan<char> text, Token token)
+    {
+        var word = text[token.Start..token.End];
+        return word.Length > 5 && char.IsUpper(word[0]) && (!word[1..].ContainsAnyInRange('A', 'Z') || !word.ContainsAnyInRange('a', 'z'))
+            && !word.EndsWith("tion", StringComparison.OrdinalIgnoreCase) && !word.EndsWith("ing", StringComparison.OrdinalIgnoreCase)
+            && !word.EndsWith("ed", StringComparison.OrdinalIgnoreCase) && !word.EndsWith("line", StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool FollowedByWord(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int index, string word) =>

@@ -156,7 +156,10 @@ internal sealed partial class TokenRecognizer
 
             var previous = i > 0 && IsJoined(text, tokens[i - 1], token, allowComma: true) ? tokens[i - 1].Flags : TokenFlags.None;
             var afterTitle = (previous & TokenFlags.Title) != 0 && TitleApplies(text, tokens[i - 1], token);
-            var afterRelation = (previous & TokenFlags.Relation) != 0;
+            // A relation word ends at a full stop ("visit from son. Found out ...") and "social" is a heading that only
+            // introduces a name when the next word could be nothing else.
+            var afterRelation = (previous & TokenFlags.Relation) != 0 && !text[tokens[i - 1].End..token.Start].Contains('.')
+                && (!IsWord(text, tokens[i - 1], "social") || (flags & (TokenFlags.Common | TokenFlags.GivenName)) != TokenFlags.Common);
             var afterPlaceCue = (previous & TokenFlags.PlaceCue) != 0;
             var afterPatientCue = (previous & TokenFlags.PatientCue) != 0;
 
@@ -206,13 +209,14 @@ internal sealed partial class TokenRecognizer
             {
                 Mark(ref token, PhiType.Location, "acronym-after-place-cue");
             }
-            else if ((afterPlaceCue || IsUnitCue(text, tokens, i) || (length > 5 && char.IsUpper(text[token.Start])))
-                && unknown && length > 3 && FollowedByUnitNumber(text, token))
+            else if ((afterPlaceCue || IsUnitCue(text, tokens, i) || LooksLikeWardName(text, token))
+                && unknown && length > 3 && FollowedByUnitNumber(text, token, allowFloors: afterPlaceCue || IsUnitCue(text, tokens, i)))
             {
                 // "transfer to Quartermain 2": an unknown word followed by a floor or unit number is a place.
                 Mark(ref token, PhiType.Location, "unit-after-place-cue");
             }
-            else if (unknown && length > 3 && (IsResidenceCue(text, tokens, i) || FollowedByWord(text, tokens, i, "area")))
+            else if (unknown && length > 3 && (IsResidenceCue(text, tokens, i)
+                || (FollowedByWord(text, tokens, i, "area") && i > 0 && (previous & TokenFlags.PlaceCue) != 0 && char.IsUpper(text[token.Start]))))
             {
                 // "lives in Catonsville", "daughter of Reisterstown", "shelter in Edgemere area": a word no list knows is a town.
                 Mark(ref token, PhiType.Location, "town-after-residence-cue");
@@ -229,8 +233,10 @@ internal sealed partial class TokenRecognizer
             }
 
             if (IsSaint(text, token) && i + 1 < tokens.Length && IsJoined(text, token, tokens[i + 1], allowComma: false)
-                && (tokens[i + 1].Flags & TokenFlags.Stop) == 0)
+                && (tokens[i + 1].Flags & TokenFlags.Stop) == 0
+                && ((tokens[i + 1].Flags & TokenFlags.Common) == 0 || (tokens[i + 1].Flags & TokenFlags.GivenName) != 0))
             {
+                // "St. Agnes", "ST MARY'S"; not "SR TO ST. HIGH PRESSURES" (sinus tachycardia).
                 Mark(ref token, PhiType.Location, "saint-place");
                 Mark(ref tokens[i + 1], PhiType.Location, "saint-place");
             }
@@ -323,9 +329,10 @@ internal sealed partial class TokenRecognizer
             var properWord = weakInstitution
                 ? ((flags & (TokenFlags.Name | TokenFlags.Place)) != 0 && ((flags & TokenFlags.Common) == 0 || IsStrictTitleCase(text, tokens[j])))
                     || ((flags & TokenFlags.StateOrCountry) != 0 && char.IsUpper(text[tokens[j].Start]))
-                    || ((flags & (TokenFlags.Common | TokenFlags.Stop | TokenFlags.Name)) == 0 && tokens[j].End - tokens[j].Start > 3)
-                : (flags & TokenFlags.Common) == 0 || (flags & (TokenFlags.Name | TokenFlags.Place)) != 0
-                    || (char.IsUpper(text[tokens[j].Start]) && !char.IsUpper(text[tokens[j].End - 1]));
+                    || ((flags & (TokenFlags.Common | TokenFlags.Stop | TokenFlags.Name)) == 0 && tokens[j].End - tokens[j].Start > 3
+                        && !text[tokens[j].Start..tokens[j].End].Contains('\''))
+                : (flags & TokenFlags.Common) == 0 || (flags & (TokenFlags.Place | TokenFlags.InstitutionAfterCue | TokenFlags.GivenName)) != 0
+                    || IsStrictTitleCase(text, tokens[j]);
             if (((flags & (TokenFlags.Stop | TokenFlags.Title | TokenFlags.Relation | TokenFlags.PlaceCue)) != 0
                     && (flags & TokenFlags.StateOrCountry) == 0) || !properWord
                 || !IsJoined(text, tokens[j], tokens[j + 1], allowComma: false))
@@ -343,7 +350,9 @@ internal sealed partial class TokenRecognizer
 
         // Proper-name institution words ("Memorial", "Sinai") following a marked word are part of the name; a generic one
         // ("hospital", "rehab") is not PHI by itself.
-        if (first < institutionIndex && (tokens[institutionIndex].Flags & TokenFlags.ProperInstitution) != 0)
+        var afterPlace = institutionIndex > 0 && tokens[institutionIndex - 1].Result is not null
+            && tokens[institutionIndex - 1].ResultType == PhiType.Location && IsJoined(text, tokens[institutionIndex - 1], tokens[institutionIndex], allowComma: false);
+        if ((first < institutionIndex || afterPlace) && (tokens[institutionIndex].Flags & TokenFlags.ProperInstitution) != 0)
         {
             Mark(ref tokens[institutionIndex], PhiType.Location, "institution-name");
         }
@@ -404,7 +413,7 @@ internal sealed partial class TokenRecognizer
             && ((next.Flags & TokenFlags.Name) != 0 || (next.Flags & TokenFlags.Common) == 0);
     }
 
-    private static bool FollowedByUnitNumber(ReadOnlySpan<char> text, Token token)
+    private static bool FollowedByUnitNumber(ReadOnlySpan<char> text, Token token, bool allowFloors)
     {
         // "Quartermain 2", "QUARTERMAIN 3 RN": one or two digits standing alone after a space; not a dose ("DOBUT 4MCG",
         // "droperidol 0.625mg", "MgSO4", "IABP 1:1", "hepat 1 pm").
@@ -423,7 +432,13 @@ internal sealed partial class TokenRecognizer
 
         var stop = digits < rest.Length ? rest[digits] : ' ';
         var fullStop = stop == '.' && (digits + 1 == rest.Length || char.IsWhiteSpace(rest[digits + 1]));
-        if (i == 0 || digits == i || digits - i > 2 || !(fullStop || stop is ' ' or '\n' or '\r' or ',' or ';' or ')' or '/'))
+        if (stop == '/' && allowFloors && digits + 1 < rest.Length && char.IsAsciiDigit(rest[digits + 1])
+            && (digits + 2 == rest.Length || !char.IsAsciiDigit(rest[digits + 2])))
+        {
+            return true; // "transfer to Quartermain 2/3": either floor
+        }
+
+        if (i == 0 || digits == i || digits - i > 2 || !(fullStop || stop is ' ' or '\n' or '\r' or ',' or ';' or ')'))
         {
             return false;
         }
