@@ -53,7 +53,8 @@ internal static class ClinicalVocabulary
         "coli", "aureus", "diff", "difficile", "pneumoniae", "epidermidis", "faecalis", "faecium", "albicans", "glabrata",
         "influenzae", "aeruginosa", "cloacae", "marcescens", "klebsiella", "enterococcus", "pseudomonas", "mrsa", "vre", "cvvh",
         "cvvhd", "cvvhdf", "pleth", "fick", "etoh", "usoh", "nh", "ph", "gsh", "riker", "quinton", "hickman", "cordis", "bariair",
-        "kinair", "triadyne", "roho", "medflight", "rabbi", "chaplain", "chapl", "sxn", "nsg", "rrt", "rt", "ivp", "abd",
+        "kinair", "triadyne", "roho", "medflight", "rabbi", "chaplain", "chapl", "sxn", "nsg", "rrt", "rt", "ivp", "abd", "brady",
+        "tachy", "passey", "passy-muir",
     ];
 
     /// <summary>Words after a name that vouch for it ("W. SMITH AWARE", "SWACKHAMER AWARE").</summary>

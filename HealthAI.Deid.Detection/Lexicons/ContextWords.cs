@@ -63,10 +63,10 @@ internal sealed class ContextWords
     public IEnumerable<string> PlacePhraseFirstWords => _placePhrasesByFirstWord.Keys;
 
     /// <summary>Multi-word places starting with <paramref name="word"/>: words separated by single spaces, no full stops.</summary>
-    public IReadOnlyList<string> PlacePhrasesStartingWith(ReadOnlySpan<char> word) =>
+    public ReadOnlySpan<string> PlacePhrasesStartingWith(ReadOnlySpan<char> word) =>
         _placePhraseLookup.TryGetValue(word, out var phrases) ? phrases : [];
 
-    public IReadOnlyList<string> EponymsStartingWith(ReadOnlySpan<char> word) =>
+    public ReadOnlySpan<string> EponymsStartingWith(ReadOnlySpan<char> word) =>
         _eponymLookup.TryGetValue(word, out var phrases) ? phrases : [];
 
     private static string FirstWord(string phrase)
