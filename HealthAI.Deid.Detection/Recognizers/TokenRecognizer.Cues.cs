@@ -260,7 +260,8 @@ internal sealed partial class TokenRecognizer
             return false;
         }
 
-        for (var j = index - 2; j >= 0 && j >= index - 3; j--)
+        // "LIVES WITH SON AND FAMILY IN ROCKVILLE": the verb may stand a few words back, within the sentence.
+        for (var j = index - 2; j >= 0 && j >= index - 6 && !text[tokens[j].End..tokens[j + 1].Start].ContainsAny(SentenceBreaks); j--)
         {
             var word = text[tokens[j].Start..tokens[j].End];
             if (word.StartsWith("live", StringComparison.OrdinalIgnoreCase) || word.StartsWith("resid", StringComparison.OrdinalIgnoreCase)

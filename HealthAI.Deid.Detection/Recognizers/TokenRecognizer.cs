@@ -300,7 +300,9 @@ internal sealed partial class TokenRecognizer
                 // capitalized word or a name that is not a word continues it ("Alice Kovacek", "Dr Vasquez team" keeps "team").
                 var strictTitle = IsStrictTitleCase(text, token);
                 var wordName = (token.Flags & TokenFlags.Common) == 0 || (token.Flags & TokenFlags.GivenName) != 0;
-                var left = leftIsName && (isInitial || (isName && !clinical && (wordName || strictTitle)) || ((unknownWord || clinical) && titleCase));
+                // A word no list knows after a name is its surname in any case ("LEONA LABOWICH", "karen ann yanulis").
+                var left = leftIsName && (isInitial || (isName && !clinical && (wordName || strictTitle)) || ((unknownWord || clinical) && titleCase)
+                    || (unknownWord && token.End - token.Start > 3 && !text[tokens[i - 1].End..token.Start].Contains('.')));
                 var right = rightIsName && (isInitial || (isName && !clinical && (wordName || strictTitle)) || (clinical && strictTitle));
                 if (left || right)
                 {
@@ -438,7 +440,9 @@ internal sealed partial class TokenRecognizer
             return true; // "transfer to Quartermain 2/3": either floor
         }
 
-        if (i == 0 || digits == i || digits - i > 2 || !(fullStop || stop is ' ' or '\n' or '\r' or ',' or ';' or ')'))
+        // Written together ("quartermain2") only after a place cue and for a long word: "MgSO4" is a drug.
+        var together = i == 0 && allowFloors && token.End - token.Start > 5 && digits - i == 1;
+        if ((i == 0 && !together) || digits == i || digits - i > 2 || !(fullStop || stop is ' ' or '\n' or '\r' or ',' or ';' or ')'))
         {
             return false;
         }
