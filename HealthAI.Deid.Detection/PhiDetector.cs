@@ -15,7 +15,7 @@ public sealed class PhiDetector
     public PhiDetector(DeidLexicons lexicons)
     {
         Lexicons = lexicons;
-        _tokens = new TokenRecognizer(lexicons, new ContextWords());
+        _tokens = new TokenRecognizer(lexicons, new ContextWords(lexicons.MultiWordPlaces));
     }
 
     /// <summary>The lexicons in use (for counts in health and start-up logs).</summary>

@@ -40,7 +40,28 @@ internal static class ClinicalVocabulary
         "hyperkalemia", "hypokalemia", "hypotension", "hypotensive", "hypertension", "hypertensive", "tachycardic", "bradycardic",
         "coag", "coags", "av", "br", "vea", "irr", "loc", "ros", "chol", "supp", "fr", "cordis", "fick", "destin", "hosp", "amb",
         "bilat", "mn", "esp", "ganz", "doppler", "allegra", "contin", "sys", "noc", "rij", "lij", "pcu", "ccu", "tpp", "uop", "angio", "zarox", "camode", "commode", "sxn", "sxns", "tsicu", "vicu", "mpa", "hrly", "q1h", "q2h", "q4h", "q6h", "q8h", "q12h", "qam", "qpm",
+
+        // Shorthand and brand names that name lists also hold as surnames ("mech vent", "HUO", "PERL", "Bair hugger").
+        "mech", "huo", "perl", "perla", "perrla", "pearl", "pearla", "sao", "pao", "paco", "sao2", "pao2", "vue", "bair", "shiley",
+        "kling", "kerlix", "lente", "zoll", "hoyer", "passy", "muir", "maint", "sero", "serosang", "gluc", "sig", "ent", "vit",
+        "vap", "apap", "neph", "nephro", "prox", "dopp", "crea", "flo", "venti", "genta", "tyl", "spiro", "floro", "cortis",
+        "coord", "anest", "anesth", "dept", "assis", "asst", "ronchi", "rhonchi", "cheyne", "lipps", "ota", "ho", "hos", "ade",
+        "vaca", "sem", "abi", "abis", "lix", "tah", "atl", "fic", "ols", "osa", "ines", "rua", "rue", "lue", "lle", "rle", "dat",
+        "raf", "cal", "sul", "cing", "neice", "prev", "poss", "dept", "pacer", "trach", "lg", "fent", "reg", "mag", "tele", "ace",
+        "lytes", "dilt", "diltiazem", "carafate", "reglan", "pitressin", "neosynephrine", "levoflox", "zaroxolyn", "zaroxyln",
+        "lopressor", "milrinone", "natrecor", "nitroglycerin", "promote", "pulmocare", "nepro", "jevity", "impact", "osmolite",
+        "coli", "aureus", "diff", "difficile", "pneumoniae", "epidermidis", "faecalis", "faecium", "albicans", "glabrata",
+        "influenzae", "aeruginosa", "cloacae", "marcescens", "klebsiella", "enterococcus", "pseudomonas", "mrsa", "vre", "cvvh",
+        "cvvhd", "cvvhdf", "pleth", "fick", "etoh", "usoh", "nh", "ph", "gsh", "riker", "quinton", "hickman", "cordis", "bariair",
+        "kinair", "triadyne", "roho", "medflight", "rabbi", "chaplain", "chapl", "sxn", "nsg", "rrt", "rt", "ivp", "abd", "brady",
+        "tachy", "passey", "passy-muir",
     ];
+
+    /// <summary>Words after a name that vouch for it ("W. SMITH AWARE", "SWACKHAMER AWARE").</summary>
+    public static readonly string[] NameCuesAfter = ["aware"];
+
+    /// <summary>Institution words that are part of the name itself ("Union Memorial", "Laurel Regional", "Mount Sinai").</summary>
+    public static readonly string[] ProperInstitutionWords = ["memorial", "sinai", "regional", "adventist", "general"];
 
     /// <summary>Medical eponyms and phrases that stay even though a word of them is a name ("Foley catheter" stays).</summary>
     public static readonly string[] EponymPhrases =
@@ -86,7 +107,7 @@ internal static class ClinicalVocabulary
         "wife", "husband", "son", "daughter", "sons", "daughters", "brother", "sister", "mother", "father", "mom", "dad", "niece",
         "nephew", "aunt", "uncle", "cousin", "grandson", "granddaughter", "grandaughter", "grandmother", "grandfather", "friend",
         "neighbor", "neighbour", "boyfriend", "girlfriend", "fiance", "fiancee", "spouse", "proxy", "hcp", "guardian", "sibling",
-        "stepson", "stepdaughter", "named", "dtr", "sis", "bro", "sil", "dil",
+        "stepson", "stepdaughter", "named", "dtr", "sis", "bro", "sil", "dil", "social",
     ];
 
     /// <summary>Words that introduce the next word(s) as names (these rules only fire on words that are not ordinary English).</summary>
@@ -104,7 +125,40 @@ internal static class ClinicalVocabulary
     public static readonly string[] InstitutionWords =
     [
         "hospital", "hosp", "hospitals", "clinic", "rehab", "rehabilitation", "memorial", "infirmary", "healthcare", "sinai",
+        "regional", "center", "centre", "hospice", "manor", "house", "adventist",
     ];
+
+    /// <summary>
+    /// States, countries, languages and nationalities: Safe Harbor keeps a state, and a language or a country names no one,
+    /// yet name lists hold many of them ("English", "Georgia").
+    /// </summary>
+    public static readonly string[] NotPhiPlaces =
+    [
+        "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida", "georgia",
+        "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine", "maryland", "massachusetts",
+        "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska", "nevada", "ohio", "oklahoma", "oregon",
+        "pennsylvania", "tennessee", "texas", "utah", "vermont", "virginia", "washington", "wisconsin", "wyoming", "america",
+        "usa", "europe", "asia", "africa", "canada", "mexico", "england", "ireland", "italy", "france", "germany", "russia",
+        "china", "japan", "korea", "india", "israel", "greece", "poland", "iran", "english", "spanish", "russian", "italian",
+        "french", "german", "greek", "polish", "portuguese", "chinese", "japanese", "korean", "vietnamese", "iranian", "persian",
+        "haitian", "creole", "hispanic", "latino", "caucasian", "african", "american", "asian", "european", "jewish", "catholic",
+        "christian", "baptist", "muslim", "hindu", "arabic", "hebrew", "yiddish", "cantonese", "mandarin", "tagalog", "farsi",
+    ];
+
+    /// <summary>
+    /// Institutions notes name by their own words, most of them ordinary words ("Holy Cross", "Sacred Heart"): each phrase is
+    /// a place wherever it stands.
+    /// </summary>
+    public static readonly string[] InstitutionPhrases =
+    [
+        "holy cross", "sacred heart", "good samaritan", "franklin square", "johns hopkins", "union memorial", "greater baltimore",
+        "shock trauma", "beth israel", "mass general", "mayo clinic", "cleveland clinic", "st agnes", "saint agnes", "st joseph",
+        "saint joseph", "st joseph's", "st mary's", "saint mary's", "st luke's", "st elizabeth's", "north campus", "south campus",
+        "east campus", "west campus", "eastern shore", "mercy medical", "children's national", "kennedy krieger", "bel air",
+    ];
+
+    /// <summary>Ordinary words that, after "to", "at" or "from", are a hospital ("went to Harbor", "transferred from Union").</summary>
+    public static readonly string[] InstitutionWordsAfterPlaceCue = ["harbor", "union", "mercy", "memorial", "bayview", "sinai", "general", "hopkins"];
 
     /// <summary>Words in the name list that are never names in a clinical note (stop words, units, shorthand).</summary>
     public static readonly HashSet<string> NeverNames = new(StringComparer.OrdinalIgnoreCase)
@@ -113,6 +167,12 @@ internal static class ClinicalVocabulary
         "no", "not", "yes", "he", "she", "his", "her", "him", "has", "had", "have", "but", "if", "so", "up", "out", "off", "per",
         "am", "pm", "pt", "md", "rn", "am.", "x", "s/p", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
         "sunday", "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "today", "tonight", "tomorrow",
+    };
+
+    /// <summary>Given names that are far more often a word after "son", "wife" ... ("son will call", "daughter may visit").</summary>
+    public static readonly HashSet<string> NotGivenNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "will", "may", "can", "said", "major", "young", "love", "page", "case", "chase", "else", "also", "ever", "west", "north",
     };
 
     /// <summary>Vocabulary entries that are given names or surnames far more often than words in a clinical note.</summary>

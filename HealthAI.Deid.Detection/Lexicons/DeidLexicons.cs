@@ -11,9 +11,10 @@ public sealed partial class DeidLexicons
     /// <summary>The folder, next to the binaries, that the build copies the lexicon files into.</summary>
     public const string DefaultFolderName = "lexicons";
 
-    private DeidLexicons(WordSet names, WordSet commonWords, WordSet places, IReadOnlyList<string> multiWordPlaces)
+    private DeidLexicons(WordSet names, WordSet givenNames, WordSet commonWords, WordSet places, IReadOnlyList<string> multiWordPlaces)
     {
         Names = names;
+        GivenNames = givenNames;
         CommonWords = commonWords;
         Places = places;
         MultiWordPlaces = multiWordPlaces;
@@ -21,6 +22,12 @@ public sealed partial class DeidLexicons
 
     /// <summary>First and last names.</summary>
     public WordSet Names { get; }
+
+    /// <summary>
+    /// Popular given names (Bogus's English locale, MIT): a word that is one of them ("BILL", "JANE") is a name after a relation
+    /// word ("son Bill"), where an ordinary word ("son came") is not.
+    /// </summary>
+    public WordSet GivenNames { get; }
 
     /// <summary>Ordinary English words plus clinical vocabulary: a name that is also one of these needs context.</summary>
     public WordSet CommonWords { get; }
@@ -46,7 +53,25 @@ public sealed partial class DeidLexicons
         var cities = QuotedString().Matches(cityScript).Select(m => m.Groups[1].Value).Concat(ClinicalVocabulary.ExtraPlaces).ToList();
         var single = cities.Where(c => !c.Contains(' ', StringComparison.Ordinal));
         var multi = cities.Where(c => c.Contains(' ', StringComparison.Ordinal)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        return new DeidLexicons(new WordSet(names), new WordSet(common), new WordSet(single), multi);
+        return new DeidLexicons(new WordSet(names), new WordSet(GivenNamesFromBogus()), new WordSet(common), new WordSet(single), multi);
+    }
+
+    private static IEnumerable<string> GivenNamesFromBogus()
+    {
+        foreach (var path in (string[])["first_name", "male_first_name", "female_first_name"])
+        {
+            if (Bogus.Database.Get("name", path, "en") is Bogus.Bson.BArray array)
+            {
+                foreach (var item in array.OfType<Bogus.Bson.BValue>())
+                {
+                    var name = item.StringValue;
+                    if (name.Length > 1 && !ClinicalVocabulary.NeverNames.Contains(name) && !ClinicalVocabulary.NotGivenNames.Contains(name))
+                    {
+                        yield return name;
+                    }
+                }
+            }
+        }
     }
 
     private static IEnumerable<string> ReadLines(string path) =>

@@ -6,7 +6,7 @@ using HealthAI.Deid.Detection.Validation;
 namespace HealthAI.Deid.Detection.Recognizers;
 
 /// <summary>Finds PHI with a fixed shape (dates, numbers, contact details, identifiers) by pattern plus validation.</summary>
-internal static class PatternRecognizer
+internal static partial class PatternRecognizer
 {
     private delegate bool Validator(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start);
 
@@ -37,15 +37,15 @@ internal static class PatternRecognizer
         new("ipv6", PhiType.Ip, PatternRules.IPv6(), (_, m, _) => m.Count(':') >= 2 && IPAddress.TryParse(m, out _), RequiredAny: ColonPair),
         new("ssn", PhiType.Ssn, PatternRules.Ssn(), (t, m, s) => Checksums.IsPlausibleSsn(m) && !PrecededByDigitGroup(t, s), Value.FromFirstDigit),
         new("fax", PhiType.Fax, PatternRules.Fax(), Value: Value.FromFirstDigit),
-        new("phone", PhiType.Phone, PatternRules.Phone(), IsPlausiblePhone),
+        new("phone", PhiType.Phone, PatternRules.Phone(), (t, m, s) => IsPlausiblePhone(t, m, s) && !IsNumericRange(m)),
         new("phone-extension", PhiType.Phone, PatternRules.PhoneExtension(), Value: Value.Trailing),
         new("phone-spaced", PhiType.Phone, PatternRules.SpacedPhone()),
-        new("date-numeric", PhiType.Date, PatternRules.NumericDate(), IsLikelyNumericDate),
+        new("date-numeric", PhiType.Date, PatternRules.NumericDate(), (t, m, s) => IsLikelyNumericDate(t, m, s) && !IsSettingOrScore(t, m, s)),
         new("date-month-name", PhiType.Date, PatternRules.MonthNameDate()),
         new("date-month-alone", PhiType.Date, PatternRules.MonthAlone(), IsMonthWord),
-        new("date-ordinal-day", PhiType.Date, PatternRules.OrdinalDay(), FollowsDayCue),
+        new("date-ordinal-day", PhiType.Date, PatternRules.OrdinalDay(), (t, m, s) => FollowsDayCue(t, m, s) && !OrdinalQualifiesNoun(t, m, s)),
         new("date-holiday", PhiType.Date, PatternRules.Holiday()),
-        new("date-year", PhiType.Date, PatternRules.Year()),
+        new("date-year", PhiType.Date, PatternRules.Year(), (t, _, s) => !FollowsTimeCue(t, s)),
         new("date-two-digit-year", PhiType.Date, PatternRules.TwoDigitYear(), Value: Value.Trailing),
         new("age-over-89", PhiType.Age, PatternRules.AgeOver89(), Value: Value.Trailing),
         new("mrn-cue", PhiType.Mrn, PatternRules.MedicalRecordNumber(), Value: Value.Trailing),
@@ -58,7 +58,7 @@ internal static class PatternRecognizer
         new("npi", PhiType.Id, PatternRules.OtherIdentifier(), (_, m, _) => Checksums.IsValidNpi(m), Value.Trailing),
         new("id-cue-or-long-number", PhiType.Id, PatternRules.OtherIdentifier(), Value: Value.Trailing),
         new("zip", PhiType.Location, PatternRules.Zip(), FollowsStateOrZipCue),
-        new("street-address", PhiType.Location, PatternRules.StreetAddress()),
+        new("street-address", PhiType.Location, PatternRules.StreetAddress(), IsPlausibleStreet),
     ];
 
     public static void Recognize(ReadOnlySpan<char> text, List<PhiSpan> results)

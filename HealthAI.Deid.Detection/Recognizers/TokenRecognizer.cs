@@ -8,7 +8,7 @@ namespace HealthAI.Deid.Detection.Recognizers;
 /// ordinary word needs a context word), context rules (titles, relations, place cues, institution words) and the eponym
 /// allow-list. Tokens live in a pooled array; the text is never copied.
 /// </summary>
-internal sealed class TokenRecognizer
+internal sealed partial class TokenRecognizer
 {
     private readonly ContextWords _context;
     private readonly Dictionary<string, TokenFlags>.AlternateLookup<ReadOnlySpan<char>> _flags;
@@ -28,6 +28,7 @@ internal sealed class TokenRecognizer
         }
 
         Add(lexicons.Names.Words, TokenFlags.Name);
+        Add(lexicons.GivenNames.Words, TokenFlags.Name | TokenFlags.GivenName);
         Add(lexicons.CommonWords.Words, TokenFlags.Common);
         Add(lexicons.Places.Words, TokenFlags.Place);
         Add(context.Titles.Words, TokenFlags.Title);
@@ -36,12 +37,25 @@ internal sealed class TokenRecognizer
         Add(context.Institutions.Words, TokenFlags.Institution);
         Add(context.Credentials.Words, TokenFlags.Credential);
         Add(context.PatientCues.Words, TokenFlags.PatientCue);
+        Add(context.NameCuesAfter.Words, TokenFlags.NameCueAfter);
+        Add(context.ProperInstitutions.Words, TokenFlags.ProperInstitution);
+        Add(context.StatesAndCountries.Words, TokenFlags.StateOrCountry);
+        Add(context.InstitutionsAfterPlaceCue.Words, TokenFlags.InstitutionAfterCue);
+        Add(context.PlacePhraseFirstWords, TokenFlags.PhraseStart);
         Add(context.Stop.Words, TokenFlags.Stop | TokenFlags.StopWord | TokenFlags.Common);
         Add(context.Clinical.Words, TokenFlags.Stop);
         _flags = table.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     private const int MaxInstitutionWords = 3;
+
+    /// <summary>Words after a number that make it a dose, a time or a count rather than a ward's floor.</summary>
+    private static readonly string[] NotUnitNumberWords =
+    [
+        "am", "pm", "mg", "mcg", "u", "units", "unit", "cc", "ml", "l", "g", "gm", "gtt", "hr", "hrs", "mm", "cm", "kg", "meq", "x",
+        "times", "min", "mins", "liter", "liters", "amp", "amps", "tab", "tabs", "puffs", "doses", "dose", "days", "day", "weeks",
+        "hours", "minutes", "mmhg", "lpm", "%", "to", "-", "of",
+    ];
     private static readonly SearchValues<char> SentenceBreaks = SearchValues.Create(".:;!?\n\r");
     private static readonly SearchValues<char> AsciiLetters =
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
@@ -68,7 +82,7 @@ internal sealed class TokenRecognizer
         }
     }
 
-    private static int Tokenize(ReadOnlySpan<char> text, Token[] tokens)
+    private int Tokenize(ReadOnlySpan<char> text, Token[] tokens)
     {
         var count = 0;
         var i = 0;
@@ -85,6 +99,24 @@ internal sealed class TokenRecognizer
                 || ((text[i] == '\'' || text[i] == '-') && i + 1 < text.Length && char.IsLetter(text[i + 1]))))
             {
                 i++;
+            }
+
+            // "DAUGHTER-KRISSY", "Kessler-Adventist": a hyphenated word that no list knows is read as its parts; known ones
+            // ("a-fib", "swan-ganz", "cheyne-stokes") stay whole.
+            var word = text[start..i];
+            if (word.Contains('-') && !_flags.ContainsKey(word))
+            {
+                var part = start;
+                for (var k = start; k <= i && count < tokens.Length; k++)
+                {
+                    if (k == i || text[k] == '-')
+                    {
+                        tokens[count++] = new Token { Start = part, End = k };
+                        part = k + 1;
+                    }
+                }
+
+                continue;
             }
 
             tokens[count++] = new Token { Start = start, End = i };
@@ -123,8 +155,11 @@ internal sealed class TokenRecognizer
             var length = token.End - token.Start;
 
             var previous = i > 0 && IsJoined(text, tokens[i - 1], token, allowComma: true) ? tokens[i - 1].Flags : TokenFlags.None;
-            var afterTitle = (previous & TokenFlags.Title) != 0;
-            var afterRelation = (previous & TokenFlags.Relation) != 0;
+            var afterTitle = (previous & TokenFlags.Title) != 0 && TitleApplies(text, tokens[i - 1], token);
+            // A relation word ends at a full stop ("visit from son. Found out ...") and "social" is a heading that only
+            // introduces a name when the next word could be nothing else.
+            var afterRelation = (previous & TokenFlags.Relation) != 0 && !text[tokens[i - 1].End..token.Start].Contains('.')
+                && (!IsWord(text, tokens[i - 1], "social") || (flags & (TokenFlags.Common | TokenFlags.GivenName)) != TokenFlags.Common);
             var afterPlaceCue = (previous & TokenFlags.PlaceCue) != 0;
             var afterPatientCue = (previous & TokenFlags.PatientCue) != 0;
 
@@ -146,11 +181,14 @@ internal sealed class TokenRecognizer
                 // stays). In all-capitals notes ("PT WILL GO") case says nothing, so only names that are not words count there.
                 Mark(ref token, PhiType.Name, "name-after-patient-cue");
             }
-            else if (isName && !isCommon && !isStop && length > 2)
+            else if (isName && !isCommon && !isStop && WithoutPossessive(text[token.Start..token.End]).Length > 3)
             {
+                // A name that is no English word or clinical term goes without context; three-letter ones are too often
+                // shorthand ("huo", "sao"), so those need a cue.
                 Mark(ref token, afterPlaceCue && IsPlaceCueForName(text, tokens[i - 1]) ? PhiType.Location : PhiType.Name, "name-lexicon");
             }
-            else if (afterRelation && (isName || unknown || (isStop && titleCase && (flags & TokenFlags.StopWord) == 0)) && length > 1)
+            else if (afterRelation && (flags & (TokenFlags.Relation | TokenFlags.StopWord)) == 0 && length > 1
+                && ((isName && (!isCommon || titleCase || (flags & TokenFlags.GivenName) != 0)) || unknown || (isStop && titleCase)))
             {
                 Mark(ref token, PhiType.Name, isName ? "ambiguous-name-after-relation" : "unknown-word-after-relation");
             }
@@ -158,27 +196,47 @@ internal sealed class TokenRecognizer
             {
                 Mark(ref token, PhiType.Location, isCommon ? "place-after-cue" : "place-lexicon");
             }
-            else if (afterPlaceCue && titleCase && lowercaseBefore && !isStop && (flags & TokenFlags.Title) == 0)
+            else if (afterPlaceCue && IsStrictTitleCase(text, token) && lowercaseBefore && !isStop && (!isCommon || isName)
+                && (flags & TokenFlags.Title) == 0 && IsStrongPlaceCue(text, tokens[i - 1]))
             {
                 Mark(ref token, PhiType.Location, "capitalized-word-after-place-cue");
             }
-            else if (afterPlaceCue && unknown && IsHospitalAcronym(text[token.Start..token.End]))
+            else if (afterPlaceCue && (flags & TokenFlags.InstitutionAfterCue) != 0 && IsStrongPlaceCue(text, tokens[i - 1], allowTo: true))
+            {
+                Mark(ref token, PhiType.Location, "institution-after-place-cue");
+            }
+            else if (unknown && IsHospitalAcronym(text[token.Start..token.End]) && (afterPlaceCue || IsAcronymCue(text, tokens, i)))
             {
                 Mark(ref token, PhiType.Location, "acronym-after-place-cue");
             }
-            else if (afterPlaceCue && unknown && length > 3 && FollowedByUnitNumber(text, token))
+            else if ((afterPlaceCue || IsUnitCue(text, tokens, i) || LooksLikeWardName(text, token))
+                && unknown && length > 3 && FollowedByUnitNumber(text, token, allowFloors: afterPlaceCue || IsUnitCue(text, tokens, i)))
             {
                 // "transfer to Quartermain 2": an unknown word followed by a floor or unit number is a place.
                 Mark(ref token, PhiType.Location, "unit-after-place-cue");
             }
-            else if (isName && titleCase && lowercaseBefore && !isStop && length > 2)
+            else if (unknown && length > 3 && (IsResidenceCue(text, tokens, i)
+                || (FollowedByWord(text, tokens, i, "area") && i > 0 && (previous & TokenFlags.PlaceCue) != 0 && char.IsUpper(text[token.Start]))))
+            {
+                // "lives in Catonsville", "daughter of Reisterstown", "shelter in Edgemere area": a word no list knows is a town.
+                Mark(ref token, PhiType.Location, "town-after-residence-cue");
+            }
+            else if (unknown && length > 3 && afterPlaceCue && IsTransferCue(text, tokens, i) && !char.IsLower(text[token.Start]))
+            {
+                // "TRANSFERRED FROM KESSLER", "admitted from Hrbor": after a transfer, a capitalized word no list knows is a place.
+                Mark(ref token, PhiType.Location, "unknown-word-after-transfer");
+            }
+            else if (isName && (!isCommon || (flags & TokenFlags.GivenName) != 0) && IsStrictTitleCase(text, token) && lowercaseBefore
+                && !isStop && length > 2)
             {
                 Mark(ref token, PhiType.Name, "capitalized-name-in-lowercase-text");
             }
 
             if (IsSaint(text, token) && i + 1 < tokens.Length && IsJoined(text, token, tokens[i + 1], allowComma: false)
-                && (tokens[i + 1].Flags & TokenFlags.Stop) == 0)
+                && (tokens[i + 1].Flags & TokenFlags.Stop) == 0
+                && ((tokens[i + 1].Flags & TokenFlags.Common) == 0 || (tokens[i + 1].Flags & TokenFlags.GivenName) != 0))
             {
+                // "St. Agnes", "ST MARY'S"; not "SR TO ST. HIGH PRESSURES" (sinus tachycardia).
                 Mark(ref token, PhiType.Location, "saint-place");
                 Mark(ref tokens[i + 1], PhiType.Location, "saint-place");
             }
@@ -192,7 +250,21 @@ internal sealed class TokenRecognizer
             {
                 MarkInstitution(text, tokens, i);
             }
+
+            if ((flags & TokenFlags.NameCueAfter) != 0 && i > 0)
+            {
+                MarkNameBeforeCue(text, tokens, i);
+            }
+
+            MarkInitialAndSurname(text, tokens, i);
+            MarkUniversity(text, tokens, i);
+            if ((flags & TokenFlags.PhraseStart) != 0)
+            {
+                MarkPlacePhrase(text, tokens, i);
+            }
         }
+
+        MarkSignature(text, tokens);
 
         // Second pass: a name next to a detected name is part of it ("MARY SOUZA", "SOUZA, MARY", "Dr. John A. Smith").
         for (var pass = 0; pass < 2; pass++)
@@ -217,16 +289,21 @@ internal sealed class TokenRecognizer
                 var titleCase = IsTitleCase(text, token);
                 var clinical = (token.Flags & TokenFlags.Stop) != 0;
                 var unknownWord = (token.Flags & (TokenFlags.Common | TokenFlags.Stop)) == 0 && token.End - token.Start > 2;
+                // A full stop after a name ends it ("Dr. Vasquez. Milrinone ..."), unless the name is an initial ("J. Smith").
                 var leftIsName = i > 0 && tokens[i - 1].ResultType == PhiType.Name && tokens[i - 1].Result is not null
-                    && IsJoined(text, tokens[i - 1], token, allowComma: true);
+                    && IsJoined(text, tokens[i - 1], token, allowComma: true)
+                    && (tokens[i - 1].End - tokens[i - 1].Start == 1 || !text[tokens[i - 1].End..token.Start].Contains('.'));
                 var rightIsName = i + 1 < tokens.Length && tokens[i + 1].ResultType == PhiType.Name && tokens[i + 1].Result is not null
                     && IsJoined(text, token, tokens[i + 1], allowComma: true);
 
                 // Before a detected name, a name that is also a word is a first name ("mary souza"); after one, only a
                 // capitalized word or a name that is not a word continues it ("Alice Kovacek", "Dr Vasquez team" keeps "team").
-                var left = leftIsName && (isInitial || (isName && !clinical && ((token.Flags & TokenFlags.Common) == 0 || titleCase))
-                    || ((unknownWord || clinical) && titleCase));
-                var right = rightIsName && (isInitial || (isName && !clinical) || (clinical && titleCase));
+                var strictTitle = IsStrictTitleCase(text, token);
+                var wordName = (token.Flags & TokenFlags.Common) == 0 || (token.Flags & TokenFlags.GivenName) != 0;
+                // A word no list knows after a name is its surname in any case ("LEONA LABOWICH", "karen ann yanulis").
+                var left = leftIsName && (isInitial || (isName && !clinical && (wordName || strictTitle)) || ((unknownWord || clinical) && titleCase)
+                    || (unknownWord && token.End - token.Start > 3 && !text[tokens[i - 1].End..token.Start].Contains('.')));
+                var right = rightIsName && (isInitial || (isName && !clinical && (wordName || strictTitle)) || (clinical && strictTitle));
                 if (left || right)
                 {
                     Mark(ref token, PhiType.Name, "name-adjacent");
@@ -242,12 +319,24 @@ internal sealed class TokenRecognizer
         // Walk back over the institution's own words ("SACRED HEART HOSPITAL", "Union Memorial"): anything but stop words,
         // clinical shorthand and generic modifiers ("outside", "the").
         var first = institutionIndex;
+        var institution = text[tokens[institutionIndex].Start..tokens[institutionIndex].End];
+        // "rehab", "hosp" and "house" follow verbs and shorthand too ("begin rehab", "poss rehab", "r/t hosp"): only a known name or place
+        // before them makes an institution.
+        var weakInstitution = institution.Equals("rehab", StringComparison.OrdinalIgnoreCase)
+            || institution.Equals("hosp", StringComparison.OrdinalIgnoreCase)
+            || institution.Equals("house", StringComparison.OrdinalIgnoreCase);
         for (var j = institutionIndex - 1; j >= 0 && institutionIndex - j <= MaxInstitutionWords; j--)
         {
             var flags = tokens[j].Flags;
-            var properWord = (flags & TokenFlags.Common) == 0 || (flags & (TokenFlags.Name | TokenFlags.Place)) != 0
-                || (char.IsUpper(text[tokens[j].Start]) && !char.IsUpper(text[tokens[j].End - 1]));
-            if ((flags & (TokenFlags.Stop | TokenFlags.Title | TokenFlags.Relation | TokenFlags.PlaceCue)) != 0 || !properWord
+            var properWord = weakInstitution
+                ? ((flags & (TokenFlags.Name | TokenFlags.Place)) != 0 && ((flags & TokenFlags.Common) == 0 || IsStrictTitleCase(text, tokens[j])))
+                    || ((flags & TokenFlags.StateOrCountry) != 0 && char.IsUpper(text[tokens[j].Start]))
+                    || ((flags & (TokenFlags.Common | TokenFlags.Stop | TokenFlags.Name)) == 0 && tokens[j].End - tokens[j].Start > 3
+                        && !text[tokens[j].Start..tokens[j].End].Contains('\''))
+                : (flags & TokenFlags.Common) == 0 || (flags & (TokenFlags.Place | TokenFlags.InstitutionAfterCue | TokenFlags.GivenName)) != 0
+                    || IsStrictTitleCase(text, tokens[j]);
+            if (((flags & (TokenFlags.Stop | TokenFlags.Title | TokenFlags.Relation | TokenFlags.PlaceCue)) != 0
+                    && (flags & TokenFlags.StateOrCountry) == 0) || !properWord
                 || !IsJoined(text, tokens[j], tokens[j + 1], allowComma: false))
             {
                 break;
@@ -261,8 +350,11 @@ internal sealed class TokenRecognizer
             Mark(ref tokens[j], PhiType.Location, "institution-name");
         }
 
-        // Proper-name institution words ("Memorial", "General") following a marked word are part of the name.
-        if (first < institutionIndex)
+        // Proper-name institution words ("Memorial", "Sinai") following a marked word are part of the name; a generic one
+        // ("hospital", "rehab") is not PHI by itself.
+        var afterPlace = institutionIndex > 0 && tokens[institutionIndex - 1].Result is not null
+            && tokens[institutionIndex - 1].ResultType == PhiType.Location && IsJoined(text, tokens[institutionIndex - 1], tokens[institutionIndex], allowComma: false);
+        if ((first < institutionIndex || afterPlace) && (tokens[institutionIndex].Flags & TokenFlags.ProperInstitution) != 0)
         {
             Mark(ref tokens[institutionIndex], PhiType.Location, "institution-name");
         }
@@ -270,20 +362,44 @@ internal sealed class TokenRecognizer
 
     private static void MarkNameBeforeCredential(ReadOnlySpan<char> text, Span<Token> tokens, int credentialIndex)
     {
-        // "Nancy Jones, RN", "Q. LANDER RRT", "WARREN KAVALIUNAS NP": up to three name-like words before a credential.
+        if (text[tokens[credentialIndex].Start..tokens[credentialIndex].End].Contains('\''))
+        {
+            return; // "MD'S AWARE": a possessive credential is the role, not a signature.
+        }
+
+        // "Nancy Jones, RN", "Q. LANDER RRT", "MURIELE WILLIAM RN": up to three name-like words before a credential. One word
+        // alone must be a name that is no ordinary word; two or three count when one of them is an initial, a given name or a
+        // name that is no word ("EDWARD C. JONES, RRT" although "jones" is a word).
+        var first = credentialIndex;
+        var strong = false;
+        var lone = false;
         for (var j = credentialIndex - 1; j >= 0 && credentialIndex - j <= 3; j--)
         {
             var flags = tokens[j].Flags;
-            var initial = tokens[j].End - tokens[j].Start == 1 && tokens[j].End < text.Length && text[tokens[j].End] == '.';
-            var nameLike = initial || ((flags & TokenFlags.Name) != 0 && (flags & TokenFlags.Common) == 0)
-                || ((flags & TokenFlags.Common) == 0 && tokens[j].End - tokens[j].Start > 1) || IsTitleCase(text, tokens[j]);
-            if (!nameLike || (flags & (TokenFlags.Stop | TokenFlags.Credential)) != 0 || !IsJoined(text, tokens[j], tokens[j + 1], allowComma: true)
+            var length = tokens[j].End - tokens[j].Start;
+            var initial = length == 1 && tokens[j].End < text.Length && text[tokens[j].End] == '.';
+            var gap = text[tokens[j].End..tokens[j + 1].Start];
+            var clinicalTitleCase = (flags & TokenFlags.Stop) != 0 && IsStrictTitleCase(text, tokens[j]) && j == credentialIndex - 1;
+            var candidate = initial || (flags & TokenFlags.Name) != 0 || (flags & (TokenFlags.Common | TokenFlags.Stop)) == 0 || clinicalTitleCase;
+            if (!candidate || ((flags & (TokenFlags.Stop | NotNameWords)) != 0 && !clinicalTitleCase)
+                || !IsJoined(text, tokens[j], tokens[j + 1], allowComma: true) || (length > 1 && gap.Contains('.'))
                 || ((flags & TokenFlags.Common) != 0 && (flags & TokenFlags.Name) == 0))
             {
-                return;
+                break;
             }
 
-            Mark(ref tokens[j], PhiType.Name, "name-before-credential");
+            var noWord = (flags & TokenFlags.Common) == 0 && length > 1;
+            strong |= initial || noWord || (flags & TokenFlags.GivenName) != 0;
+            lone = j == credentialIndex - 1 && noWord;
+            first = j;
+        }
+
+        if (credentialIndex - first >= 2 ? strong : lone)
+        {
+            for (var j = first; j < credentialIndex; j++)
+            {
+                Mark(ref tokens[j], PhiType.Name, "name-before-credential");
+            }
         }
     }
 
@@ -299,8 +415,10 @@ internal sealed class TokenRecognizer
             && ((next.Flags & TokenFlags.Name) != 0 || (next.Flags & TokenFlags.Common) == 0);
     }
 
-    private static bool FollowedByUnitNumber(ReadOnlySpan<char> text, Token token)
+    private static bool FollowedByUnitNumber(ReadOnlySpan<char> text, Token token, bool allowFloors)
     {
+        // "Quartermain 2", "QUARTERMAIN 3 RN": one or two digits standing alone after a space; not a dose ("DOBUT 4MCG",
+        // "droperidol 0.625mg", "MgSO4", "IABP 1:1", "hepat 1 pm").
         var rest = text[token.End..];
         var i = 0;
         while (i < rest.Length && rest[i] == ' ')
@@ -308,7 +426,37 @@ internal sealed class TokenRecognizer
             i++;
         }
 
-        return i < rest.Length && char.IsAsciiDigit(rest[i]) && (i + 1 == rest.Length || !char.IsAsciiDigit(rest[i + 1]) || rest[i + 1] == ' ');
+        var digits = i;
+        while (digits < rest.Length && char.IsAsciiDigit(rest[digits]))
+        {
+            digits++;
+        }
+
+        var stop = digits < rest.Length ? rest[digits] : ' ';
+        var fullStop = stop == '.' && (digits + 1 == rest.Length || char.IsWhiteSpace(rest[digits + 1]));
+        if (stop == '/' && allowFloors && digits + 1 < rest.Length && char.IsAsciiDigit(rest[digits + 1])
+            && (digits + 2 == rest.Length || !char.IsAsciiDigit(rest[digits + 2])))
+        {
+            return true; // "transfer to Quartermain 2/3": either floor
+        }
+
+        // Written together ("quartermain2") only after a place cue and for a long word: "MgSO4" is a drug.
+        var together = i == 0 && allowFloors && token.End - token.Start > 5 && digits - i == 1;
+        if ((i == 0 && !together) || digits == i || digits - i > 2 || !(fullStop || stop is ' ' or '\n' or '\r' or ',' or ';' or ')'))
+        {
+            return false;
+        }
+
+        var next = rest[digits..].TrimStart(' ');
+        foreach (var unit in NotUnitNumberWords)
+        {
+            if (next.StartsWith(unit, StringComparison.OrdinalIgnoreCase) && (next.Length == unit.Length || !char.IsLetter(next[unit.Length])))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsTitleCase(ReadOnlySpan<char> text, Token token) =>
@@ -333,7 +481,8 @@ internal sealed class TokenRecognizer
         for (var i = 0; i < tokens.Length; i++)
         {
             ref var token = ref tokens[i];
-            if (token.Result is null || token.Result == "name-after-title")
+            if (token.Result is null || token.Result is "name-after-title" or "name-before-credential"
+                || (i > 0 && tokens[i - 1].Result is not null && tokens[i - 1].ResultType == PhiType.Name && IsJoined(text, tokens[i - 1], token, allowComma: false)))
             {
                 continue;
             }
@@ -414,5 +563,11 @@ internal sealed class TokenRecognizer
         Credential = 256,
         StopWord = 512,
         PatientCue = 1024,
+        NameCueAfter = 2048,
+        ProperInstitution = 4096,
+        GivenName = 8192,
+        StateOrCountry = 16384,
+        InstitutionAfterCue = 32768,
+        PhraseStart = 65536,
     }
 }

@@ -1,0 +1,155 @@
+namespace HealthAI.Deid.Detection.Recognizers;
+
+/// <summary>
+/// Validators that keep clinical numbers from being read as PHI: ventilator settings and pain scores written like dates,
+/// times written like years, ranges written like phone numbers, "3 WAY FOLEY IN PLACE" read as a street address.
+/// </summary>
+internal static partial class PatternRecognizer
+{
+    private static readonly string[] SettingCues =
+    [
+        "cpap", "bipap", "bi-pap", "psv", "ps", "peep", "ventilation", "trial", "simv", "imv", "mask", "co/ci", "settings",
+        "cpap/ps", "simv/ps", "ps/cpap", "psv/cpap", "pap",
+    ];
+
+    private static readonly string[] SettingCuesAfter = ["cpap", "bipap", "bi-pap", "peep", "fio2", "ps", "psv", "psv/cpap", "ips/cpap", "ps/cpap"];
+
+    private static readonly string[] MurmurWords = ["sem", "murmur", "sm", "hsm", "dm"];
+
+    private static readonly string[] ScoreWords = ["pain", "cp", "angina", "discomfort", "headache", "ha", "scale"];
+
+    private static readonly string[] TimeCues = ["@", "~", "due", "aprox", "approx", "around", "until", "till", "at", "by", "next", "since"];
+
+    private static readonly string[] NotStreetWords =
+    [
+        "in", "by", "per", "to", "for", "with", "or", "less", "after", "not", "and", "of", "on", "at", "the", "from", "given", "mg",
+        "mcg", "cc", "ml", "units", "minutes", "hours", "episodes", "episode", "separate", "way", "trach", "peripheral", "nsr", "iv's",
+        "ivs", "lpc", "kcl",
+    ];
+
+    /// <summary>"PSV 10/5", "on 5/5 overnight", "8/10 CP", "c/o 3/10 back pain": a setting or a score, not a date.</summary>
+    private static bool IsSettingOrScore(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
+    {
+        var slash = match.IndexOf('/');
+        if (slash < 0 || match[(slash + 1)..].Contains('/'))
+        {
+            return false;
+        }
+
+        var denominator = match[(slash + 1)..];
+        var lineStart = text[..start].LastIndexOf('\n') + 1;
+        var before = text[Math.Max(lineStart, start - 30)..start];
+        var afterEnd = text[(start + match.Length)..].IndexOf('\n');
+        var after = text[(start + match.Length)..];
+        after = after[..Math.Min(after.Length, afterEnd < 0 ? 30 : Math.Min(afterEnd, 30))];
+        if (denominator is "6" && ContainsWord(after, MurmurWords))
+        {
+            return true; // a murmur's grade: "3/6 SEM"
+        }
+
+        if (denominator is "10" && (ContainsWord(after, ScoreWords) || EndsWithWord(before.TrimEnd(), "c/o") || ContainsWord(before, ScoreWords)))
+        {
+            return true;
+        }
+
+        // Pressure support over PEEP: small numbers near a ventilator word ("bipap 10/5", "CPAP .4%, 5/18", "on 10/5 BIPAP"),
+        // or the classic "on 5/5" weaning setting.
+        if (denominator.Length > 2 || !int.TryParse(denominator, out var low) || low > 20)
+        {
+            return false;
+        }
+
+        var near = after[..Math.Min(after.Length, 12)];
+        return ContainsWord(before, SettingCues) || ContainsWord(near, SettingCuesAfter)
+            || (match[..slash].SequenceEqual(denominator) && low is >= 5 and <= 10 && EndsWithWord(before.TrimEnd(), "on"));
+    }
+
+    /// <summary>"1st step mattress", "4th ventricle", "2nd cpap trial": an ordinal before a noun is not a day of the month.</summary>
+    private static bool OrdinalQualifiesNoun(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
+    {
+        var after = text[(start + match.Length)..].TrimStart(' ');
+        if (after.IsEmpty || !char.IsLetter(after[0]))
+        {
+            return false;
+        }
+
+        var end = after.IndexOfAnyExceptInRange('a', 'z');
+        var word = end < 0 ? after : after[..end];
+        return !(word.IsEmpty || word.SequenceEqual("of") || word.SequenceEqual("at") || word.SequenceEqual("and") || word.SequenceEqual("in")
+            || word.SequenceEqual("to") || word.SequenceEqual("for") || word.SequenceEqual("or"));
+    }
+
+    /// <summary>"@ 1900", "~1930", "due 2030": a clock time in military form, not a year.</summary>
+    private static bool FollowsTimeCue(ReadOnlySpan<char> text, int start)
+    {
+        var before = text[..start].TrimEnd();
+        if (before.EndsWith('@') || before.EndsWith('~'))
+        {
+            return true;
+        }
+
+        foreach (var cue in TimeCues)
+        {
+            if (EndsWithWord(before, cue))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>"900-1300", "954-1183": a range of values, not a seven-digit phone number.</summary>
+    private static bool IsNumericRange(ReadOnlySpan<char> match)
+    {
+        var dash = match.IndexOf('-');
+        if (match.Length != 8 || dash != 3 || !int.TryParse(match[..3], out var low) || !int.TryParse(match[4..], out var high))
+        {
+            return false;
+        }
+
+        return low < high && high < 2 * low;
+    }
+
+    /// <summary>"12 Main St" is an address; "3 WAY FOLEY IN PLACE", "120 PER DR", "4 MG SQ" are not.</summary>
+    private static bool IsPlausibleStreet(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
+    {
+        var before = text[..start].TrimEnd(' ');
+        if (!before.IsEmpty && (before[^1] is '.' or ':' or '-' or '#' or '~' or '<' or '>' or '@' || char.IsAsciiDigit(before[^1])
+            || EndsWithWord(before, "x") || EndsWithWord(before, "to") || EndsWithWord(before, "hr")))
+        {
+            return false;
+        }
+
+        return !ContainsWord(match, NotStreetWords);
+    }
+
+    private static bool ContainsWord(ReadOnlySpan<char> text, string[] words)
+    {
+        var i = 0;
+        while (i < text.Length)
+        {
+            while (i < text.Length && (text[i] == ' ' || !(char.IsLetterOrDigit(text[i]) || text[i] is '/' or '\'' or '@' or '~')))
+            {
+                i++;
+            }
+
+            var start = i;
+            while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] is '/' or '\'' or '@' or '~'))
+            {
+                i++;
+            }
+
+            var word = text[start..i];
+            foreach (var candidate in words)
+            {
+                if (word.Equals(candidate, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}

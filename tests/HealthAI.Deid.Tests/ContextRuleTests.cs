@@ -1,0 +1,182 @@
+using HealthAI.Deid.Detection;
+
+namespace HealthAI.Deid.Tests;
+
+/// <summary>
+/// The context rules of the token recognizer and the validators of the pattern recognizer, each on sentences written for the
+/// test (nursing-note style, mostly upper case): the PHI that a rule must find, and the clinical words it must leave alone.
+/// </summary>
+public sealed class ContextRuleTests
+{
+    private static bool Covered(string text, string value, PhiType? type = null)
+    {
+        var start = text.IndexOf(value, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"'{value}' is not in the sentence");
+        return TestDetector.Instance.Detect(text)
+            .Any(s => s.Start <= start && s.End >= start + value.Length && (type is null || s.Type == type));
+    }
+
+    private static void AssertFound(string text, string value, PhiType? type = null) =>
+        Assert.True(Covered(text, value, type),
+            $"'{value}' not found as {type?.ToString() ?? "PHI"}; detections: {string.Join(", ", TestDetector.Texts(text, TestDetector.Instance.Detect(text)))}");
+
+    private static void AssertKept(string text, string value)
+    {
+        var start = text.IndexOf(value, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"'{value}' is not in the sentence");
+        var hits = TestDetector.Instance.Detect(text).Where(s => s.Start < start + value.Length && start < s.End).ToList();
+        Assert.True(hits.Count == 0, $"'{value}' was removed: {string.Join(", ", TestDetector.Texts(text, hits))}");
+    }
+
+    [Theory]
+    [InlineData("CONT MECH VENT SUPPORT. HUO 30-40CC.", "MECH")]
+    [InlineData("CONT MECH VENT SUPPORT. HUO 30-40CC.", "HUO")]
+    [InlineData("Bair hugger on for temp 35.2, PERLA 3mm.", "Bair")]
+    [InlineData("Bair hugger on for temp 35.2, PERLA 3mm.", "PERLA")]
+    [InlineData("HR 50s sinus brady, no ectopy.", "brady")]
+    [InlineData("Family speaks Russian; pt moved here from Illinois.", "Russian")]
+    [InlineData("Family speaks Russian; pt moved here from Illinois.", "Illinois")]
+    public void Shorthand_languages_and_states_in_name_lists_stay(string text, string word) => AssertKept(text, word);
+
+    [Theory]
+    [InlineData("MS: SEDATED ON PROPOFOL, MAE.", "SEDATED")]
+    [InlineData("ms: cont on ativan at 4mg/hr.", "cont")]
+    [InlineData("RESP: ON 4L NP. O2 SATS 94%.", "O")]
+    [InlineData("sats 96% on 6l np. Face tent on/off.", "Face")]
+    [InlineData("DNR ORDER NEEDS ATTENDING CO-SIGNATURE.", "SIGNATURE")]
+    public void Roles_and_mental_status_headings_are_not_titles(string text, string word) => AssertKept(text, word);
+
+    [Theory]
+    [InlineData("Ms. Alvarez called for update.", "Alvarez")]
+    [InlineData("BP 88/40, NP CAROL AWARE, HESPAN GIVEN.", "CAROL")]
+    [InlineData("transfer note: mrs cohen is a pleasant woman.", "cohen")]
+    [InlineData("neuro: MR. POWERS ALERT.", "POWERS")]
+    [InlineData("SEEN BY DR. FOLEY THIS AM.", "FOLEY")]
+    public void Titles_before_names_make_names(string text, string name) => AssertFound(text, name, PhiType.Name);
+
+    [Theory]
+    [InlineData("FREQUENT PVC'S. W. MAROTTA AWARE.", "W")]
+    [InlineData("FREQUENT PVC'S. W. MAROTTA AWARE.", "MAROTTA")]
+    [InlineData("sats 87% -> J. Chang to evaluate.", "Chang")]
+    [InlineData("nsg (d. renna and j. obrienski) verified amt.", "renna")]
+    public void An_initial_and_a_surname_are_a_name(string text, string name) => AssertFound(text, name, PhiType.Name);
+
+    [Theory]
+    [InlineData("A. SEPSIS\nP. ANTIBX AS ORDERED", "SEPSIS")]
+    [InlineData("A. SEPSIS\nP. ANTIBX AS ORDERED", "ANTIBX")]
+    [InlineData("Keep careful I & O. Check K+ in am.", "Check")]
+    [InlineData("Denies n/v. Fruit plate in frig.", "Fruit")]
+    [InlineData("close to R. mainstem, pulled back.", "mainstem")]
+    public void Headings_sides_and_shorthand_are_not_initials(string text, string word) => AssertKept(text, word);
+
+    [Theory]
+    [InlineData("K 3.2, REPLETED. SWACKHAMER AWARE.", "SWACKHAMER", true)]
+    [InlineData("RUN OF BIGEMINY, BEA TURASKI AWARE.", "TURASKI", true)]
+    [InlineData("SBP 70S, MD AWARE, TEAM AWARE, FAMILY AWARE.", "FAMILY", false)]
+    [InlineData("SBP 70S, MD AWARE, TEAM AWARE, FAMILY AWARE.", "TEAM", false)]
+    public void A_name_before_aware_is_a_name(string text, string word, bool isName)
+    {
+        if (isName)
+        {
+            AssertFound(text, word, PhiType.Name);
+        }
+        else
+        {
+            AssertKept(text, word);
+        }
+    }
+
+    [Theory]
+    [InlineData("Resp: LS clear. Will continue to wean.\n\nMaria Quellhorst", "Quellhorst")]
+    [InlineData("PT RESTING COMFORTABLY.\nSUSAN\n", "SUSAN")]
+    public void A_closing_line_of_names_is_a_signature(string text, string name) => AssertFound(text, name, PhiType.Name);
+
+    [Theory]
+    [InlineData("BP LABILE.\nPLAN: CONT\nCHECK LABS.", "LABS")]
+    [InlineData("a stable\n p full code", "code")]
+    public void A_closing_line_of_words_is_no_signature(string text, string word) => AssertKept(text, word);
+
+    [Theory]
+    [InlineData("MDI'S GIVEN. EDWARD C. JONES, RRT", "EDWARD")]
+    [InlineData("MDI'S GIVEN. EDWARD C. JONES, RRT", "JONES")]
+    [InlineData("COAGS SENT. MURIELA WILLIAM RN", "WILLIAM")]
+    [InlineData("all is well at this time. Q. LANDER RRT", "LANDER")]
+    public void Names_before_a_credential_are_names(string text, string name) => AssertFound(text, name, PhiType.Name);
+
+    [Theory]
+    [InlineData("WILL CONSULT OT AND SKIN CARE RN.", "CARE")]
+    [InlineData("PLEASE ALSO SEE MD NOTES.", "SEE")]
+    [InlineData("PT TO BE STARTED ON NIPRIDE, MD'S AWARE.", "NIPRIDE")]
+    [InlineData("all is well at this time. Q. LANDER RRT", "time")]
+    public void Words_before_a_credential_stay(string text, string word) => AssertKept(text, word);
+
+    [Theory]
+    [InlineData("SOCIAL: SON BILL CALLED FOR UPDATE.", "BILL", true)]
+    [InlineData("social: bob visited during the evening.", "bob", true)]
+    [InlineData("SOCIAL:DAUGHTER-KRISSY---301 944-5032", "KRISSY", true)]
+    [InlineData("lives w/ daughter VERONICA who is proxy.", "VERONICA", true)]
+    [InlineData("son came in to visit, wife made aware.", "came", false)]
+    [InlineData("Social-Friends into visit and husband updated.", "Friends", false)]
+    [InlineData("sister called. visit from son. Found out pt fell.", "Found", false)]
+    public void Given_names_after_relations_are_names_and_words_are_not(string text, string word, bool isName)
+    {
+        if (isName)
+        {
+            AssertFound(text, word, PhiType.Name);
+        }
+        else
+        {
+            AssertKept(text, word);
+        }
+    }
+
+    [Theory]
+    [InlineData("TRANSFERRED FROM UNION HOSPITAL FOR CATH.", "UNION")]
+    [InlineData("pt to go to sacred heart hospital this pm.", "sacred")]
+    [InlineData("Had a heart transplant at Holy Cross.", "Cross")]
+    [InlineData("insulin per U Maryland scale.", "Maryland")]
+    [InlineData("transferred from Kessler-Adventist Hosp for cath.", "Adventist")]
+    [InlineData("WASHINGTON ADVENTIST HOSP VIA MED FLIGHT", "WASHINGTON")]
+    [InlineData("social: married, lives in Catonsvale, husband at bedside.", "Catonsvale")]
+    [InlineData("lives in homeless shelter in Edgemoor area.", "Edgemoor")]
+    [InlineData("was vacationing in Daytona Beach when he fell.", "Beach")]
+    [InlineData("poss transfer to quartermain 2/3.", "quartermain")]
+    [InlineData("plan: QUARTERMAIN 2 this am.", "QUARTERMAIN")]
+    [InlineData("ADMITTED FROM HRBOR HOSP.", "HRBOR")]
+    [InlineData("pt came into GH on 7/18.", "GH")]
+    public void Institutions_towns_and_wards_are_locations(string text, string place) => AssertFound(text, place, PhiType.Location);
+
+    [Theory]
+    [InlineData("TRANSFERRED FROM UNION HOSPITAL FOR CATH.", "HOSPITAL")]
+    [InlineData("P: MONITOR RESP STATUS, BEGIN REHAB.", "BEGIN")]
+    [InlineData("he'll need pt, and poss rehab when ready.", "poss")]
+    [InlineData("CABG site clean with red center.", "red")]
+    [InlineData("RESP: REQUIRED REINTUBATION 9/30 DUE TO HEMOPTYSIS.", "REINTUBATION")]
+    [InlineData("CO 5.4 ON DOBUT 4MCG/KG.", "DOBUT")]
+    [InlineData("SR TO ST. HIGH PRESSURES RESOLVED.", "HIGH")]
+    [InlineData("SKIN: EXCORIATED PERIANAL AREA.", "PERIANAL")]
+    public void Generic_institution_words_and_clinical_words_stay(string text, string word) => AssertKept(text, word);
+
+    [Theory]
+    [InlineData("RESP: ON BIPAP 10/5 65%.", "10/5")]
+    [InlineData("pt tried on 5/5 today, did well.", "5/5")]
+    [InlineData("CPAP .4%, 5/18. NO VENT CHANGES.", "5/18")]
+    [InlineData("PT THEN HAD 8/10 CP, RESISTANT TO NTG.", "8/10")]
+    [InlineData("c/o 3/10 l back pain in am.", "3/10")]
+    [InlineData("HR 70s A PACED +3/6 SEM.", "3/6")]
+    [InlineData("next ABG due @ 1900.", "1900")]
+    [InlineData("KUB done ~ 1930, negative.", "1930")]
+    [InlineData("pt placed on 1st step mattress.", "1st")]
+    [InlineData("bleed extending into the 4th ventricle.", "4th")]
+    [InlineData("SVR in the 900-1300 range.", "900-1300")]
+    [InlineData("GU: 3 WAY FOLEY IN PLACE.", "3 WAY")]
+    [InlineData("BP < 120 PER DR KENNY.", "120")]
+    public void Settings_scores_times_and_ranges_stay(string text, string value) => AssertKept(text, value);
+
+    [Theory]
+    [InlineData("Plan to extubate 6/17 if stable.", "6/17")]
+    [InlineData("returns on the 3rd for follow up.", "3rd")]
+    [InlineData("TRACH PLACED 8/14, AC 100%.", "8/14")]
+    [InlineData("Lives at 12 Oak Street with wife.", "12 Oak Street")]
+    public void Dates_and_addresses_still_go(string text, string value) => AssertFound(text, value);
+}
