@@ -31,11 +31,15 @@ public sealed record LoadProgress(int Users, bool WarmingUp, TimeSpan Elapsed, l
 /// <summary>
 /// Runs closed-loop virtual users against one target: each user sends, waits for the answer, and sends again (at its next
 /// intended time when paced). Only requests intended after the warm-up are measured; latency is recorded from the intended
-/// send time (see <see cref="SendSchedule"/>).
+/// send time (see <see cref="SendSchedule"/>). Like a real client application, a user told to come back later (429/503 with
+/// Retry-After) waits that long plus a small jitter before its next request, so a refused fleet does not retry in lock-step.
 /// </summary>
 public sealed class LoadRunner(LoadClock clock)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Upper bound of the random extra wait after a Retry-After, as a fraction of the wait asked for.</summary>
+    public const double RetryAfterJitter = 0.1;
 
     public async Task<(ConcurrencyResult Result, LoadRecorder Recorder)> RunAsync(
         ILoadTarget target,
@@ -91,6 +95,7 @@ public sealed class LoadRunner(LoadClock clock)
         var offset = state.Phase.PacingInterval is { } interval ? interval * user / state.Users : TimeSpan.Zero;
         var schedule = new SendSchedule(state.Start + offset, state.Phase.PacingInterval);
         var sequence = (long)user * 7919;   // a prime stride spreads users over the corpus
+        var jitter = new Random(user);       // seeded: a run's back-off pattern is reproducible
         try
         {
             while (!stop.IsCancellationRequested)
@@ -109,13 +114,25 @@ public sealed class LoadRunner(LoadClock clock)
                 }
 
                 var sent = clock.Now;
-                var outcome = await target.SendAsync(sequence++, stop);
+                var outcome = await target.SendAsync(user, sequence++, stop);
                 var completed = clock.Now;
                 Interlocked.Increment(ref state.Completed);
                 if (measured)
                 {
                     recorder.Record(outcome, intended, sent, completed);
                     state.MarkCompletion(completed);
+                }
+
+                if (outcome.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero)
+                {
+                    var resume = completed + retryAfter + (retryAfter * (RetryAfterJitter * jitter.NextDouble()));
+                    if (state.End is { } stopAt && resume >= stopAt)
+                    {
+                        return;
+                    }
+
+                    await clock.WaitUntilAsync(resume, stop);
+                    schedule.ResumeAt(resume);
                 }
             }
         }

@@ -24,7 +24,11 @@ public static class ScenarioCatalog
     public static string ModelFile(string repository) =>
         Path.Combine(repository, HealthAI.ModelBuilder.BundledModel.ModelName, HealthAI.ModelBuilder.BundledModel.Version, HealthAI.ModelBuilder.BundledModel.ModelFileName);
 
-    public static IReadOnlyList<ScenarioPlan> Plan(LoadSettings settings, IReadOnlyList<string> corpus, string? bearerToken)
+    /// <summary>
+    /// The plans for the chosen scenarios; <c>bearerTokens</c> holds one token per client identity for the gateway scenarios
+    /// (users spread over them round-robin), or null when there is none.
+    /// </summary>
+    public static IReadOnlyList<ScenarioPlan> Plan(LoadSettings settings, IReadOnlyList<string> corpus, IReadOnlyList<string>? bearerTokens)
     {
         var plans = new List<ScenarioPlan>();
         var urls = settings.Urls;
@@ -39,10 +43,10 @@ public static class ScenarioCatalog
                     plans.AddRange(Direct(settings, corpus, "b", "inference server direct, dynamic batching", urls.TritonBatching, urls.TritonBatchingGrpc, "--triton-batching-url", true));
                     break;
                 case "c":
-                    plans.AddRange(Gateway(settings, corpus, "c", "gateway pipeline with token, no batching", urls.Gateway, "--gateway-url", false, bearerToken));
+                    plans.AddRange(Gateway(settings, corpus, "c", "gateway pipeline with token, no batching", urls.Gateway, "--gateway-url", false, bearerTokens));
                     break;
                 case "d":
-                    plans.AddRange(Gateway(settings, corpus, "d", "gateway pipeline with token, dynamic batching", urls.GatewayBatching, "--gateway-batching-url", true, bearerToken));
+                    plans.AddRange(Gateway(settings, corpus, "d", "gateway pipeline with token, dynamic batching", urls.GatewayBatching, "--gateway-batching-url", true, bearerTokens));
                     break;
                 case "e":
                     plans.AddRange(Http(settings, "e-deid", "deid alone (POST /v1/deidentify)", urls.Deid, "--deid-url", false,
@@ -85,16 +89,16 @@ public static class ScenarioCatalog
     }
 
     private static IEnumerable<ScenarioPlan> Gateway(
-        LoadSettings settings, IReadOnlyList<string> corpus, string id, string title, Uri? url, string flag, bool batching, string? token)
+        LoadSettings settings, IReadOnlyList<string> corpus, string id, string title, Uri? url, string flag, bool batching, IReadOnlyList<string>? tokens)
     {
-        if (token is null)
+        if (tokens is null || tokens.Count == 0)
         {
             yield return new ScenarioPlan(id, title, TransportProtocol.Http1, batching, url, null, "no bearer token (--token or --jwt-signing-key)");
             yield break;
         }
 
         foreach (var plan in Http(settings, id, title, url, flag, batching, (client, _) =>
-            new JsonPostTarget(client, "/v1/notes/analyze", [.. corpus.Select(RequestBodies.Analyze)], "label", settings.Timeout, token)))
+            new JsonPostTarget(client, "/v1/notes/analyze", [.. corpus.Select(RequestBodies.Analyze)], "label", settings.Timeout, tokens)))
         {
             yield return plan;
         }

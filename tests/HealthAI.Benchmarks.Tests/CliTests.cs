@@ -34,6 +34,30 @@ public class CliTests
         Assert.Equal(0.10, settings.MaxMemoryGrowth);
     }
 
+    [Theory]
+    [InlineData(new[] { "load" }, 1)]
+    [InlineData(new[] { "soak" }, 10)]
+    [InlineData(new[] { "soak", "--users", "25" }, 3)]
+    [InlineData(new[] { "soak", "--users", "5" }, 1)]
+    [InlineData(new[] { "soak", "--clients", "4" }, 4)]
+    [InlineData(new[] { "load", "--clients", "2", "--jwt-signing-key", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" }, 2)]
+    public void ClientsDefaultToOneForLoadAndOnePerTenUsersForASoak(string[] args, int clients)
+    {
+        var settings = BenchmarkCli.TryParse(args, out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(clients, settings!.Clients);
+    }
+
+    [Fact]
+    public void ClientCountsThatCannotBeHonouredAreRejected()
+    {
+        Assert.Null(BenchmarkCli.TryParse(["soak", "--clients", "0"], out var zero));
+        Assert.Contains(zero, e => e.StartsWith("--clients:", StringComparison.Ordinal));
+        Assert.Null(BenchmarkCli.TryParse(["load", "--clients", "3", "--token", "abc"], out var oneToken));
+        Assert.Contains(oneToken, e => e.Contains("single --token", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void EveryOptionIsBound()
     {

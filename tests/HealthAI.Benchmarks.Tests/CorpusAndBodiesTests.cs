@@ -100,6 +100,28 @@ public class CorpusAndBodiesTests
         Assert.Throws<ArgumentException>(() => DevJwt.Create(new byte[16], "i", "a", "s", TimeSpan.FromMinutes(1), time));
     }
 
+    [Fact]
+    public void ClientTokensCarryDistinctIdsInEveryClaimTheGatewayPartitionsOn()
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        var time = new FixedTime(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
+
+        var tokens = DevJwt.CreateForClients(3, key, "iss-1", "aud-1", DevJwt.AnalyzeScope, TimeSpan.FromMinutes(10), time);
+
+        var ids = tokens.Select(token =>
+        {
+            using var payload = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(token.Split('.')[1]));
+            var azp = payload.RootElement.GetProperty("azp").GetString();
+            Assert.Equal(azp, payload.RootElement.GetProperty("client_id").GetString());
+            Assert.Equal(azp, payload.RootElement.GetProperty("sub").GetString());
+            return azp;
+        }).ToList();
+        Assert.Equal(["healthai-benchmarks-001", "healthai-benchmarks-002", "healthai-benchmarks-003"], ids);
+        var single = DevJwt.CreateForClients(1, key, "iss-1", "aud-1", DevJwt.AnalyzeScope, TimeSpan.FromMinutes(10), time);
+        using var one = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(single[0].Split('.')[1]));
+        Assert.Equal(DevJwt.DefaultClientId, one.RootElement.GetProperty("azp").GetString());
+    }
+
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;

@@ -96,18 +96,149 @@ public class LoadRunnerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new SendSchedule(TimeSpan.Zero, TimeSpan.Zero));
     }
 
-    /// <summary>A target whose service time and outcome are scripted per sequence number; it moves the manual clock.</summary>
-    private sealed class ScriptedTarget(ManualClock clock, Func<long, TimeSpan> serviceTime, Func<long, RequestOutcome>? outcome = null) : ILoadTarget
+    [Fact]
+    public async Task ARefusedUserWaitsTheRetryAfterPlusASmallJitterAndTheRefusalIsCountedAsExplicit()
+    {
+        // The first request is refused with Retry-After 1 s; the next leaves 1 s to 1.1 s after the refusal arrived, not at once.
+        var clock = new ManualClock();
+        using var target = new ScriptedTarget(clock, _ => Ms, sequence => sequence == 0
+            ? RequestOutcome.Rejected("http-429", TimeSpan.FromSeconds(1))
+            : RequestOutcome.Success);
+        var runner = new LoadRunner(clock);
+
+        var (result, _) = await runner.RunAsync(target, 1, new LoadPhase(TimeSpan.Zero, null, 3), null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, result.Successes);
+        Assert.Equal(1, result.ExplicitRejections);
+        Assert.Equal(result.Errors, result.ExplicitRejections);   // nothing lost
+        var gap = target.SendTimes[1] - target.SendTimes[0] - Ms;
+        Assert.InRange(gap, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1 + LoadRunner.RetryAfterJitter));
+        Assert.Equal(Ms, target.SendTimes[2] - target.SendTimes[1]);   // a success is followed at once, as before
+    }
+
+    [Fact]
+    public async Task RetryAfterWaitsAreJitteredSoRefusedClientsDoNotComeBackInLockStep()
+    {
+        var clock = new ManualClock();
+        using var target = new ScriptedTarget(clock, _ => TimeSpan.Zero, _ => RequestOutcome.Rejected("http-429", TimeSpan.FromSeconds(1)));
+        var runner = new LoadRunner(clock);
+
+        var (result, _) = await runner.RunAsync(target, 1, new LoadPhase(TimeSpan.Zero, null, 6), null, TestContext.Current.CancellationToken);
+
+        var gaps = target.SendTimes.Zip(target.SendTimes.Skip(1), (a, b) => b - a).ToList();
+        Assert.Equal(5, gaps.Count);
+        Assert.All(gaps, gap => Assert.InRange(gap, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1 + LoadRunner.RetryAfterJitter)));
+        Assert.True(gaps.Distinct().Count() > 1);
+        Assert.Equal(6, result.ExplicitRejections);
+    }
+
+    [Fact]
+    public async Task APacedUserResumesItsCadenceAfterRetryAfterInsteadOfBurstingTheMissedSends()
+    {
+        var clock = new ManualClock();
+        using var target = new ScriptedTarget(clock, _ => Ms, sequence => sequence == 0
+            ? RequestOutcome.Rejected("http-503", 100 * Ms)
+            : RequestOutcome.Success);
+        var runner = new LoadRunner(clock);
+
+        var (result, recorder) = await runner.RunAsync(
+            target, 1, new LoadPhase(TimeSpan.Zero, 300 * Ms, null, 10 * Ms), null, TestContext.Current.CancellationToken);
+
+        var gaps = target.SendTimes.Zip(target.SendTimes.Skip(1), (a, b) => b - a).ToList();
+        Assert.True(gaps[0] >= 100 * Ms);
+        Assert.All(gaps.Skip(1), gap => Assert.Equal(10 * Ms, gap));
+        Assert.Equal(1, result.ExplicitRejections);
+        Assert.True(recorder.Latency.MaxValue < 10_000);   // the wait asked for is not charged to the requests after it
+    }
+
+    [Fact]
+    public async Task ARetryAfterReachingPastTheEndOfThePhaseEndsTheUserWithoutWaiting()
+    {
+        var clock = new ManualClock();
+        using var target = new ScriptedTarget(clock, _ => Ms, _ => RequestOutcome.Rejected("http-429", TimeSpan.FromHours(1)));
+        var runner = new LoadRunner(clock);
+
+        var (result, _) = await runner.RunAsync(target, 1, new LoadPhase(TimeSpan.Zero, TimeSpan.FromSeconds(10), null), null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, target.Sent);
+        Assert.Equal(1, result.ExplicitRejections);
+        Assert.True(clock.Now < TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task CancellingTheRunEndsAUserWaitingOutARetryAfter()
+    {
+        // A clock whose waits only end by cancellation: the run can only finish if the Retry-After wait honours the token.
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var clock = new StalledClock();
+        using var target = new CallbackTarget(() =>
+        {
+            cancel.Cancel();
+            return RequestOutcome.Rejected("http-429", TimeSpan.FromMinutes(5));
+        });
+        var runner = new LoadRunner(clock);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            runner.RunAsync(target, 1, new LoadPhase(TimeSpan.Zero, TimeSpan.FromHours(1), null), null, cancel.Token));
+        Assert.Equal(1, target.Sent);
+    }
+
+    [Fact]
+    public void ResumingASendScheduleSkipsTheSlotsMissedWhileWaiting()
+    {
+        var schedule = new SendSchedule(TimeSpan.Zero, 10 * Ms);
+        Assert.Equal(TimeSpan.Zero, schedule.Next(TimeSpan.Zero));
+        schedule.ResumeAt(95 * Ms);
+        Assert.Equal(100 * Ms, schedule.Next(96 * Ms));
+        schedule.ResumeAt(50 * Ms);   // never goes back
+        Assert.Equal(110 * Ms, schedule.Next(111 * Ms));
+    }
+
+    /// <summary>Time stands still; a wait for a later time ends only when it is cancelled.</summary>
+    private sealed class StalledClock : LoadClock
+    {
+        public override TimeSpan Now => TimeSpan.Zero;
+
+        public override ValueTask WaitUntilAsync(TimeSpan timestamp, CancellationToken cancellationToken) =>
+            timestamp <= Now ? ValueTask.CompletedTask : new ValueTask(Task.Delay(Timeout.Infinite, cancellationToken));
+    }
+
+    private sealed class CallbackTarget(Func<RequestOutcome> send) : ILoadTarget
     {
         private int _sent;
 
         public int Sent => _sent;
+
+        public string Description => "callback";
+
+        public ValueTask<RequestOutcome> SendAsync(long sequence, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _sent);
+            return ValueTask.FromResult(send());
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>A target whose service time and outcome are scripted per sequence number; it moves the manual clock.</summary>
+    private sealed class ScriptedTarget(ManualClock clock, Func<long, TimeSpan> serviceTime, Func<long, RequestOutcome>? outcome = null) : ILoadTarget
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<TimeSpan> _sendTimes = new();
+        private int _sent;
+
+        public int Sent => _sent;
+
+        /// <summary>When each request left, in order.</summary>
+        public IReadOnlyList<TimeSpan> SendTimes => [.. _sendTimes.Order()];
 
         public string Description => "scripted";
 
         public ValueTask<RequestOutcome> SendAsync(long sequence, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _sent);
+            _sendTimes.Enqueue(clock.Now);
             clock.Advance(serviceTime(sequence));
             return ValueTask.FromResult(outcome?.Invoke(sequence) ?? RequestOutcome.Success);
         }

@@ -91,8 +91,8 @@ public class TargetTests
 
         Assert.Equal(RequestOutcome.Success, await Send("/ok"));
         Assert.Equal(RequestOutcome.Failed("bad-response"), await Send("/wrong-body"));
-        Assert.Equal(RequestOutcome.Rejected("http-503"), await Send("/busy"));
-        Assert.Equal(RequestOutcome.Rejected("http-429"), await Send("/limited"));
+        Assert.Equal(RequestOutcome.Rejected("http-503", TimeSpan.FromSeconds(1)), await Send("/busy"));
+        Assert.Equal(RequestOutcome.Rejected("http-429", TimeSpan.FromSeconds(2)), await Send("/limited"));
         Assert.Equal(RequestOutcome.Failed("http-503"), await Send("/down"));
         Assert.Equal(RequestOutcome.Failed("http-500"), await Send("/broken"));
         Assert.Equal(RequestOutcome.Failed("timeout"), await Send("/slow", TimeSpan.FromMilliseconds(200)));
@@ -128,6 +128,31 @@ public class TargetTests
     }
 
     [Fact]
+    public async Task UsersAreSpreadOverTheClientTokensRoundRobin()
+    {
+        // Body k names user k, so the server can tell which user's request carried which token.
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        await using var server = await LoopbackServer.StartAsync(app => app.MapPost("/v1/notes/analyze", async (HttpRequest request) =>
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body);
+            seen[body.RootElement.GetProperty("text").GetString()!] = request.Headers.Authorization!;
+            return Results.Json(new { label = "NEGATIVE" });
+        }));
+        using var target = new JsonPostTarget(HttpClients.Create(server.Address, TransportProtocol.Http1, 7), "/v1/notes/analyze",
+            [.. Enumerable.Range(0, 7).Select(u => RequestBodies.Analyze($"user {u}"))], "label", TimeSpan.FromSeconds(10), ["t0", "t1", "t2"]);
+
+        Assert.Equal(3, target.Clients);
+        for (var user = 0; user < 7; user++)
+        {
+            Assert.Equal(RequestOutcome.Success, await ((ILoadTarget)target).SendAsync(user, user, Ct));
+        }
+
+        Assert.Equal(
+            ["Bearer t0", "Bearer t1", "Bearer t2", "Bearer t0", "Bearer t1", "Bearer t2", "Bearer t0"],
+            Enumerable.Range(0, 7).Select(u => seen[$"user {u}"]));
+    }
+
+    [Fact]
     public async Task ARunOverRealSocketsCountsEveryRequestAndEveryErrorKind()
     {
         // Every 4th call answers 503 without Retry-After: an error the soak would count as lost.
@@ -151,7 +176,21 @@ public class TargetTests
         using var tooMany = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
         Assert.Equal(RequestOutcome.Success, HttpOutcomes.FromStatus(ok));
         Assert.Equal(RequestOutcome.Failed("http-429"), HttpOutcomes.FromStatus(tooMany));
+        using var limited = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        limited.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(2));
+        Assert.Equal(RequestOutcome.Rejected("http-429", TimeSpan.FromSeconds(2)), HttpOutcomes.FromStatus(limited));
+        var now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        using var draining = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        draining.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(now.AddSeconds(30));
+        Assert.Equal(RequestOutcome.Rejected("http-503", TimeSpan.FromSeconds(30)), HttpOutcomes.FromStatus(draining, new FixedTime(now)));
+        draining.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(now.AddSeconds(-30));
+        Assert.Equal(TimeSpan.Zero, HttpOutcomes.FromStatus(draining, new FixedTime(now)).RetryAfter);
         Assert.Null(HttpOutcomes.FromException(new OperationCanceledException(), new CancellationToken(canceled: true)));
         Assert.Equal(RequestOutcome.Failed("timeout"), HttpOutcomes.FromException(new TaskCanceledException(), CancellationToken.None));
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -78,7 +78,7 @@ public static class BenchmarkCli
         await using var system = settings.StartSystem ? await SystemLauncher.StartAsync(settings, display, liftRateLimits: true, cancellationToken) : null;
         settings = system?.Apply(settings) ?? settings;
         var corpus = ClinicalTextCorpus.Create(settings.CorpusSize, settings.Seed);
-        var plans = ScenarioCatalog.Plan(settings, corpus, BearerToken(settings));
+        var plans = ScenarioCatalog.Plan(settings, corpus, BearerTokens(settings));
         var scenarios = await new LoadSession(new LoadRunner(LoadClock.System), display).RunAsync(plans, settings, cancellationToken);
         var report = new BenchmarkReport(
             DateTimeOffset.UtcNow, MachineInfo.Current(), string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), ToRunSettings(settings), scenarios);
@@ -104,7 +104,7 @@ public static class BenchmarkCli
         settings = system?.Apply(settings) ?? settings;
         var pids = system?.ProcessIds ?? settings.WatchPids;
         var corpus = ClinicalTextCorpus.Create(settings.CorpusSize, settings.Seed);
-        var plans = ScenarioCatalog.Plan(settings, corpus, BearerToken(settings));
+        var plans = ScenarioCatalog.Plan(settings, corpus, BearerTokens(settings));
         var plan = plans.Count > 0 ? plans[0] : null;
         if (plan?.CreateTarget is null)
         {
@@ -139,10 +139,12 @@ public static class BenchmarkCli
         };
     }
 
-    private static string? BearerToken(LoadSettings settings) =>
-        settings.Token.Token ?? (settings.Token.SigningKeyBase64 is { } key
-            ? DevJwt.Create(Convert.FromBase64String(key), settings.Token.Issuer, settings.Token.Audience, DevJwt.AnalyzeScope, TimeSpan.FromHours(2), TimeProvider.System)
-            : null);
+    /// <summary>The given token, or one minted token per client; null when the gateway scenarios cannot authenticate.</summary>
+    private static IReadOnlyList<string>? BearerTokens(LoadSettings settings) =>
+        settings.Token.Token is { } token ? [token]
+        : settings.Token.SigningKeyBase64 is { } key
+            ? DevJwt.CreateForClients(settings.Clients, Convert.FromBase64String(key), settings.Token.Issuer, settings.Token.Audience, DevJwt.AnalyzeScope, TimeSpan.FromHours(2), TimeProvider.System)
+            : null;
 
     private static RunSettings ToRunSettings(LoadSettings settings) => new(
         settings.Phase.Warmup.TotalSeconds,

@@ -46,6 +46,7 @@ public sealed class LoadOptions
         Configuration = new Option<string>("--build-configuration") { Description = "Build configuration of the service binaries.", DefaultValueFactory = _ => "Release" };
         RepositoryRoot = new Option<string?>("--repo-root") { Description = "Repository root (found from the working directory by default)." };
         Pids = new Option<int[]>("--pid") { Description = "Process ids whose RSS the soak watches (when it did not start them).", AllowMultipleArgumentsPerToken = true };
+        Clients = new Option<int?>("--clients") { Description = "Distinct client identities (one dev JWT each, own sub/client_id/azp) the users are spread over round-robin. Default 1 (soak: one per 10 users)." };
         MaxGrowth = new Option<double>("--max-memory-growth") { Description = "Allowed RSS growth after warm-up, as a fraction.", DefaultValueFactory = _ => 0.10 };
     }
 
@@ -80,12 +81,14 @@ public sealed class LoadOptions
     public Option<string?> RepositoryRoot { get; }
     public Option<int[]> Pids { get; }
     public Option<double> MaxGrowth { get; }
+    public Option<int?> Clients { get; }
 
     public IEnumerable<Option> All =>
     [
         Scenarios, Users, Protocols, Warmup, Duration, Requests, Rate, Timeout, Output, CorpusSize, Seed, Plain,
         TritonUrl, TritonGrpcUrl, TritonBatchingUrl, TritonBatchingGrpcUrl, GatewayUrl, GatewayBatchingUrl, DeidUrl, TokenizerUrl,
         Token, SigningKey, Issuer, Audience, StartSystem, ModelRepository, Preset, Configuration, RepositoryRoot, Pids, MaxGrowth,
+        Clients,
     ];
 
     /// <summary>Validates the parsed values; every error names the option it is about.</summary>
@@ -176,6 +179,16 @@ public sealed class LoadOptions
         }
 
         var startSystem = result.GetValue(StartSystem);
+        var clients = result.GetValue(Clients) ?? DefaultClients(users);
+        if (clients is < 1 or > 10_000)
+        {
+            errors.Add("--clients: must be between 1 and 10000.");
+        }
+        else if (clients > 1 && result.GetValue(Token) is not null && !startSystem)
+        {
+            errors.Add("--clients: a single --token is one client; give --jwt-signing-key (or --start-system) to mint one token per client.");
+        }
+
         var modelRepository = result.GetValue(ModelRepository);
         var preset = HealthAI.ModelBuilder.ModelPreset.DistilBertBase;
         if (result.GetValue(Preset) is { } presetName && !HealthAI.ModelBuilder.DistilBert.DistilBertConfig.TryParse(presetName, out preset))
@@ -213,8 +226,12 @@ public sealed class LoadOptions
             PlainOutput = result.GetValue(Plain),
             WatchPids = result.GetValue(Pids) ?? [],
             MaxMemoryGrowth = result.GetValue(MaxGrowth),
+            Clients = clients,
         };
     }
+
+    /// <summary><c>load</c> measures capacity as one client; a soak behaves like a fleet of applications, one per 10 users.</summary>
+    private int DefaultClients(List<int> users) => _soak && users.Count > 0 ? Math.Max(1, (users.Max() + 9) / 10) : 1;
 
     private static Option<string?> UrlOption(string name, string description) => new(name) { Description = description };
 

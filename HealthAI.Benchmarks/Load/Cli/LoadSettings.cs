@@ -33,6 +33,9 @@ public sealed record LoadSettings
 
     public required TokenSettings Token { get; init; }
 
+    /// <summary>Distinct client identities (bearer tokens) the gateway scenarios spread their users over, round-robin.</summary>
+    public int Clients { get; init; } = 1;
+
     public bool StartSystem { get; init; }
 
     /// <summary>A Triton model repository root; generated with <see cref="ModelPreset"/> when null and a scenario needs one.</summary>

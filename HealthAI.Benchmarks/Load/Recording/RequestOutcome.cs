@@ -6,7 +6,8 @@ namespace HealthAI.Benchmarks.Load.Recording;
 /// True when the server refused on purpose and said when to come back: 429 or 503 carrying Retry-After (gRPC: RESOURCE_EXHAUSTED
 /// or UNAVAILABLE). The soak counts these as answered, not lost.
 /// </param>
-public readonly record struct RequestOutcome(string? ErrorKind, bool ExplicitRejection = false)
+/// <param name="RetryAfter">How long the server asked the caller to wait before its next request (HTTP Retry-After), if it said.</param>
+public readonly record struct RequestOutcome(string? ErrorKind, bool ExplicitRejection = false, TimeSpan? RetryAfter = null)
 {
     public static RequestOutcome Success { get; } = new(null);
 
@@ -14,5 +15,5 @@ public readonly record struct RequestOutcome(string? ErrorKind, bool ExplicitRej
 
     public static RequestOutcome Failed(string kind) => new(kind);
 
-    public static RequestOutcome Rejected(string kind) => new(kind, ExplicitRejection: true);
+    public static RequestOutcome Rejected(string kind, TimeSpan? retryAfter = null) => new(kind, ExplicitRejection: true, retryAfter);
 }

@@ -35,4 +35,19 @@ public sealed class SendSchedule
 
         return _start + (interval * _sequence++);
     }
+
+    /// <summary>
+    /// The user was told to come back at <paramref name="at"/> (Retry-After) and waited: sends that fell due while it waited
+    /// are skipped rather than fired in a burst, and the cadence resumes at the first slot not before <paramref name="at"/>.
+    /// </summary>
+    public void ResumeAt(TimeSpan at)
+    {
+        if (_interval is not { } interval || at <= _start)
+        {
+            return;
+        }
+
+        var firstSlot = (long)Math.Ceiling((at - _start) / interval);
+        _sequence = Math.Max(_sequence, firstSlot);
+    }
 }

@@ -22,7 +22,8 @@ public sealed record SoakResult(
     double MaxMemoryGrowth,
     IReadOnlyList<ProcessMemoryGrowth> Memory,
     bool Passed,
-    string Summary);
+    string Summary,
+    int Clients = 1);
 
 /// <summary>
 /// The soak: a warm-up phase, then RSS baselines of the watched processes, then the measured phase at full concurrency, then
@@ -45,11 +46,11 @@ public sealed class SoakRunner(LoadRunner runner, ProcessMemory memory)
         var measuredPhase = settings.Phase with { Warmup = TimeSpan.Zero };
         var (result, _) = await display.RunAsync(plan, users, p => runner.RunAsync(target, users, measuredPhase, p, cancellationToken));
         var growth = pids.Select(pid => Growth(pid, baseline[pid], memory.RssBytes(pid), settings.MaxMemoryGrowth)).ToList();
-        return Evaluate(plan.Id, result, growth, settings.MaxMemoryGrowth);
+        return Evaluate(plan.Id, result, growth, settings.MaxMemoryGrowth, settings.Clients);
     }
 
     /// <summary>Judges a measured phase and the memory it left behind.</summary>
-    public static SoakResult Evaluate(string scenario, ConcurrencyResult result, IReadOnlyList<ProcessMemoryGrowth> memory, double maxGrowth)
+    public static SoakResult Evaluate(string scenario, ConcurrencyResult result, IReadOnlyList<ProcessMemoryGrowth> memory, double maxGrowth, int clients = 1)
     {
         var lost = result.Errors - result.ExplicitRejections;
         var passed = lost == 0 && result.Successes > 0 && memory.All(m => m.WithinLimit);
@@ -57,10 +58,10 @@ public sealed class SoakRunner(LoadRunner runner, ProcessMemory memory)
             CultureInfo.InvariantCulture, $"pid {m.Pid} {m.AfterWarmupMiB:F0}->{m.EndMiB:F0} MiB ({m.Growth:P1})")));
         var summary = string.Create(
             CultureInfo.InvariantCulture,
-            $"soak {(passed ? "PASSED" : "FAILED")}: {result.Users} users for {result.DurationSeconds:F0}s, {result.Successes} ok, {result.ExplicitRejections} explicit 429/503 with Retry-After, {lost} lost; {result.ThroughputPerSecond:F1} req/s, p95 {result.Latency.P95Ms:F1} ms; memory: {worst} (limit {maxGrowth:P0})");
+            $"soak {(passed ? "PASSED" : "FAILED")}: {result.Users} users as {clients} client(s) for {result.DurationSeconds:F0}s, {result.Successes} ok, {result.ExplicitRejections} explicit 429/503 with Retry-After, {lost} lost; {result.ThroughputPerSecond:F1} req/s, p95 {result.Latency.P95Ms:F1} ms; memory: {worst} (limit {maxGrowth:P0})");
         return new SoakResult(
             scenario, result.Users, result.DurationSeconds, result.Successes, result.ExplicitRejections, lost, result.ErrorsByKind,
-            result.ThroughputPerSecond, result.Latency, maxGrowth, memory, passed, summary);
+            result.ThroughputPerSecond, result.Latency, maxGrowth, memory, passed, summary, clients);
     }
 
     /// <summary>Growth of one process; a process that vanished or could not be read fails the limit.</summary>

@@ -13,8 +13,24 @@ public static class DevJwt
 {
     public const string AnalyzeScope = "notes.analyze";
 
+    /// <summary>The client identity of a single-client run (sub, client_id and azp).</summary>
+    public const string DefaultClientId = "healthai-benchmarks";
+
+    /// <summary>The client id of client <paramref name="index"/> of <paramref name="count"/>: the default id when there is one.</summary>
+    public static string ClientId(int index, int count) =>
+        count == 1 ? DefaultClientId : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DefaultClientId}-{index + 1:D3}");
+
+    /// <summary>One token per client, each with its own <see cref="ClientId"/>, so a gateway limits them as separate callers.</summary>
+    public static IReadOnlyList<string> CreateForClients(
+        int clients, byte[] signingKey, string issuer, string audience, string scopes, TimeSpan lifetime, TimeProvider timeProvider)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(clients);
+        return [.. Enumerable.Range(0, clients).Select(i => Create(signingKey, issuer, audience, scopes, lifetime, timeProvider, clientId: ClientId(i, clients)))];
+    }
+
     public static string Create(
-        byte[] signingKey, string issuer, string audience, string scopes, TimeSpan lifetime, TimeProvider timeProvider, string keyId = "healthai-bench")
+        byte[] signingKey, string issuer, string audience, string scopes, TimeSpan lifetime, TimeProvider timeProvider, string keyId = "healthai-bench",
+        string clientId = DefaultClientId)
     {
         if (signingKey.Length < 32)
         {
@@ -27,8 +43,10 @@ public static class DevJwt
         {
             ["iss"] = issuer,
             ["aud"] = audience,
-            ["sub"] = "healthai-benchmarks",
-            ["client_id"] = "healthai-benchmarks",
+            // The gateway partitions its rate limit on azp, then client_id, then sub: all three name the same client.
+            ["sub"] = clientId,
+            ["client_id"] = clientId,
+            ["azp"] = clientId,
             ["scp"] = scopes,
             ["nbf"] = now - 5,
             ["iat"] = now,

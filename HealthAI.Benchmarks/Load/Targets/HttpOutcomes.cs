@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using HealthAI.Benchmarks.Load.Recording;
 
 namespace HealthAI.Benchmarks.Load.Targets;
@@ -6,7 +7,8 @@ namespace HealthAI.Benchmarks.Load.Targets;
 /// <summary>Turns HTTP answers and transport exceptions into <see cref="RequestOutcome"/> kinds.</summary>
 public static class HttpOutcomes
 {
-    public static RequestOutcome FromStatus(HttpResponseMessage response)
+    /// <summary>Classifies an answer; a 429/503 with Retry-After is an explicit rejection carrying the wait it asked for.</summary>
+    public static RequestOutcome FromStatus(HttpResponseMessage response, TimeProvider? timeProvider = null)
     {
         var status = (int)response.StatusCode;
         if (status is >= 200 and < 300)
@@ -17,7 +19,16 @@ public static class HttpOutcomes
         var kind = "http-" + status.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var explicitRejection = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable
             && response.Headers.RetryAfter is not null;
-        return explicitRejection ? RequestOutcome.Rejected(kind) : RequestOutcome.Failed(kind);
+        return explicitRejection
+            ? RequestOutcome.Rejected(kind, RetryAfter(response.Headers.RetryAfter!, timeProvider ?? TimeProvider.System))
+            : RequestOutcome.Failed(kind);
+    }
+
+    /// <summary>The wait a Retry-After header asks for: its delta, or the time until its date; never negative.</summary>
+    public static TimeSpan RetryAfter(RetryConditionHeaderValue header, TimeProvider timeProvider)
+    {
+        var wait = header.Delta ?? (header.Date is { } date ? date - timeProvider.GetUtcNow() : TimeSpan.Zero);
+        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 
     /// <summary>

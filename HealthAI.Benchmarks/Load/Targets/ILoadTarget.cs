@@ -10,4 +10,10 @@ public interface ILoadTarget : IDisposable
 
     /// <summary>Sends request number <paramref name="sequence"/> (it picks the corpus item) and says how it ended.</summary>
     ValueTask<RequestOutcome> SendAsync(long sequence, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sends request number <paramref name="sequence"/> on behalf of virtual user <paramref name="user"/>. Targets that give
+    /// users distinct identities (one bearer token per client application) pick the user's here; the rest ignore the user.
+    /// </summary>
+    ValueTask<RequestOutcome> SendAsync(int user, long sequence, CancellationToken cancellationToken) => SendAsync(sequence, cancellationToken);
 }
