@@ -209,8 +209,8 @@ internal sealed partial class TokenRecognizer
             {
                 Mark(ref token, PhiType.Location, "acronym-after-place-cue");
             }
-            else if ((afterPlaceCue || IsUnitCue(text, tokens, i) || LooksLikeWardName(text, token))
-                && unknown && length > 3 && FollowedByUnitNumber(text, token, allowFloors: afterPlaceCue || IsUnitCue(text, tokens, i)))
+            else if (unknown && length > 3 && (afterPlaceCue || IsUnitCue(text, tokens, i) || LooksLikeWardName(text, token))
+                && FollowedByUnitNumber(text, token, allowFloors: afterPlaceCue || IsUnitCue(text, tokens, i)))
             {
                 // "transfer to Quartermain 2": an unknown word followed by a floor or unit number is a place.
                 Mark(ref token, PhiType.Location, "unit-after-place-cue");
@@ -284,18 +284,23 @@ internal sealed partial class TokenRecognizer
                     continue;
                 }
 
-                var isName = (token.Flags & TokenFlags.Name) != 0;
-                var isInitial = token.End - token.Start == 1 && char.IsUpper(text[token.Start]) && token.End < text.Length && text[token.End] == '.';
-                var titleCase = IsTitleCase(text, token);
-                var clinical = (token.Flags & TokenFlags.Stop) != 0;
-                var unknownWord = (token.Flags & (TokenFlags.Common | TokenFlags.Stop)) == 0 && token.End - token.Start > 2;
+                // Most words have no detected name beside them: look at the neighbours before the word's own shape.
                 // A full stop after a name ends it ("Dr. Vasquez. Milrinone ..."), unless the name is an initial ("J. Smith").
                 var leftIsName = i > 0 && tokens[i - 1].ResultType == PhiType.Name && tokens[i - 1].Result is not null
                     && IsJoined(text, tokens[i - 1], token, allowComma: true)
                     && (tokens[i - 1].End - tokens[i - 1].Start == 1 || !text[tokens[i - 1].End..token.Start].Contains('.'));
                 var rightIsName = i + 1 < tokens.Length && tokens[i + 1].ResultType == PhiType.Name && tokens[i + 1].Result is not null
                     && IsJoined(text, token, tokens[i + 1], allowComma: true);
+                if (!leftIsName && !rightIsName)
+                {
+                    continue;
+                }
 
+                var isName = (token.Flags & TokenFlags.Name) != 0;
+                var isInitial = token.End - token.Start == 1 && char.IsUpper(text[token.Start]) && token.End < text.Length && text[token.End] == '.';
+                var titleCase = IsTitleCase(text, token);
+                var clinical = (token.Flags & TokenFlags.Stop) != 0;
+                var unknownWord = (token.Flags & (TokenFlags.Common | TokenFlags.Stop)) == 0 && token.End - token.Start > 2;
                 // Before a detected name, a name that is also a word is a first name ("mary souza"); after one, only a
                 // capitalized word or a name that is not a word continues it ("Alice Kovacek", "Dr Vasquez team" keeps "team").
                 var strictTitle = IsStrictTitleCase(text, token);
