@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
-using Google.Protobuf;
 using HealthAI.InferenceServer.Hosting;
 using HealthAI.KServe.Protocol;
 using HealthAI.KServe.Protocol.Grpc;
@@ -63,7 +62,7 @@ public sealed class OnnxModelTests : IAsyncLifetime
         using var grpc = new GrpcTestClient(_server.GrpcAddress);
         var sequences = Enumerable.Range(0, 12).Select(i => Ids(i + 3, 32)).ToArray();
 
-        var results = await Task.WhenAll(sequences.Select(ids => grpc.CallAsync(GrpcMethods.ModelInfer, Request(ids))));
+        var results = await Task.WhenAll(sequences.Select(ids => grpc.CallAsync(GrpcMethods.ModelInfer, TokenIdRequests.Grpc("distilbert-sst2", ids))));
 
         for (var i = 0; i < sequences.Length; i++)
         {
@@ -88,24 +87,6 @@ public sealed class OnnxModelTests : IAsyncLifetime
             Encoding.UTF8, "application/json"));
 
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
-    }
-
-    private static ModelInferRequest Request(long[] ids)
-    {
-        var request = new ModelInferRequest { ModelName = "distilbert-sst2" };
-        foreach (var (name, values) in new[] { ("input_ids", ids), ("attention_mask", Enumerable.Repeat(1L, ids.Length).ToArray()) })
-        {
-            request.Inputs.Add(new ModelInferRequest.Types.InferInputTensor { Name = name, Datatype = "INT64", Shape = { 1, ids.Length } });
-            var raw = new byte[values.Length * 8];
-            for (var i = 0; i < values.Length; i++)
-            {
-                BinaryPrimitives.WriteInt64LittleEndian(raw.AsSpan(i * 8), values[i]);
-            }
-
-            request.RawInputContents.Add(ByteString.CopyFrom(raw));
-        }
-
-        return request;
     }
 
     public async ValueTask DisposeAsync()

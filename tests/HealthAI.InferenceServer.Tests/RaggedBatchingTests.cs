@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Google.Protobuf;
 using HealthAI.InferenceServer.Execution;
 using HealthAI.InferenceServer.Hosting;
 using HealthAI.InferenceServer.Repository;
@@ -96,7 +95,7 @@ public sealed class RaggedBatchingTests : IAsyncLifetime
         using var grpc = new GrpcTestClient(_server.GrpcAddress);
         var sequences = new[] { Ids(1, 5), Ids(2, 16), Ids(3, 11) };
 
-        var results = await Task.WhenAll(sequences.Select(ids => grpc.CallAsync(GrpcMethods.ModelInfer, Request("ragged", ids),
+        var results = await Task.WhenAll(sequences.Select(ids => grpc.CallAsync(GrpcMethods.ModelInfer, TokenIdRequests.Grpc("ragged", ids),
             cancellationToken: TestContext.Current.CancellationToken)));
 
         for (var i = 0; i < sequences.Length; i++)
@@ -230,24 +229,6 @@ public sealed class RaggedBatchingTests : IAsyncLifetime
         var json = $$"""{"inputs":[{"name":"input_ids","shape":[1,{{ids.Length}}],"datatype":"INT64","data":[{{string.Join(',', ids)}}]},{"name":"attention_mask","shape":[1,{{ids.Length}}],"datatype":"INT64","data":[{{string.Join(',', ids.Select(_ => 1))}}]}]}""";
         using var response = await http.PostAsync($"/v2/models/{model}/infer", new StringContent(json, Encoding.UTF8, "application/json"));
         return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
-    }
-
-    private static ModelInferRequest Request(string model, long[] ids)
-    {
-        var request = new ModelInferRequest { ModelName = model };
-        foreach (var (name, values) in new[] { ("input_ids", ids), ("attention_mask", Enumerable.Repeat(1L, ids.Length).ToArray()) })
-        {
-            request.Inputs.Add(new ModelInferRequest.Types.InferInputTensor { Name = name, Datatype = "INT64", Shape = { 1, ids.Length } });
-            var raw = new byte[values.Length * 8];
-            for (var i = 0; i < values.Length; i++)
-            {
-                BinaryPrimitives.WriteInt64LittleEndian(raw.AsSpan(i * 8), values[i]);
-            }
-
-            request.RawInputContents.Add(ByteString.CopyFrom(raw));
-        }
-
-        return request;
     }
 
     public async ValueTask DisposeAsync()
