@@ -162,6 +162,8 @@ internal sealed partial class TokenRecognizer
                 && (!IsWord(text, tokens[i - 1], "social") || (flags & (TokenFlags.Common | TokenFlags.GivenName)) != TokenFlags.Common);
             var afterPlaceCue = (previous & TokenFlags.PlaceCue) != 0;
             var afterPatientCue = (previous & TokenFlags.PatientCue) != 0;
+            // "on Quartermain 2", "per Quartermain 3 RN": only an unknown word can be a ward, so only those look at the word before.
+            var afterUnitCue = afterPlaceCue || (unknown && length > 3 && IsUnitCue(text, tokens, i));
 
             var titleCase = IsTitleCase(text, token);
             // Mid-sentence (no full stop, colon or line break since a lower-case word): capitals carry meaning there.
@@ -209,8 +211,8 @@ internal sealed partial class TokenRecognizer
             {
                 Mark(ref token, PhiType.Location, "acronym-after-place-cue");
             }
-            else if (unknown && length > 3 && (afterPlaceCue || IsUnitCue(text, tokens, i) || LooksLikeWardName(text, token))
-                && FollowedByUnitNumber(text, token, allowFloors: afterPlaceCue || IsUnitCue(text, tokens, i)))
+            else if (unknown && length > 3 && (afterUnitCue || LooksLikeWardName(text, token))
+                && FollowedByUnitNumber(text, token, allowFloors: afterUnitCue))
             {
                 // "transfer to Quartermain 2": an unknown word followed by a floor or unit number is a place.
                 Mark(ref token, PhiType.Location, "unit-after-place-cue");
