@@ -105,8 +105,7 @@ public sealed partial class SystemFixture : IAsyncLifetime
         // A restart replaces the killed process: the system's process list names only the live ones.
         if (Triton is not null)
         {
-            _processes.Remove(Triton);
-            await Triton.DisposeAsync();
+            await RetireAsync(Triton);
         }
 
         Triton = Start("triton", "HealthAI.InferenceServer",
@@ -140,8 +139,7 @@ public sealed partial class SystemFixture : IAsyncLifetime
     /// <summary>Restarts a stopped ASP.NET Core service (deid, tokenizer or gateway) on its former address.</summary>
     public async Task<ServiceProcess> RestartAsync(ServiceProcess stopped, Uri address, CancellationToken ct)
     {
-        _processes.Remove(stopped);
-        await stopped.DisposeAsync();
+        await RetireAsync(stopped);
         var restarted = stopped.Name switch
         {
             "deid" => Deid = StartDeid(address),
