@@ -47,6 +47,8 @@ internal static partial class PatternRecognizer
         new("date-holiday", PhiType.Date, PatternRules.Holiday()),
         new("date-year", PhiType.Date, PatternRules.Year(), (t, _, s) => !FollowsTimeCue(t, s)),
         new("date-two-digit-year", PhiType.Date, PatternRules.TwoDigitYear(), Value: Value.Trailing),
+        new("date-two-digit-year", PhiType.Date, PatternRules.SecondHistoryYear(), Value: Value.Trailing),
+        new("date-month-day-after-cue", PhiType.Date, PatternRules.MonthDayAfterCue(), Value: Value.Trailing),
         new("age-over-89", PhiType.Age, PatternRules.AgeOver89(), Value: Value.Trailing),
         new("mrn-cue", PhiType.Mrn, PatternRules.MedicalRecordNumber(), Value: Value.Trailing),
         new("health-plan-cue", PhiType.HealthPlan, PatternRules.HealthPlanNumber(), Value: Value.Trailing),
@@ -218,15 +220,37 @@ internal static partial class PatternRecognizer
             || StartsWithWord(after, "assist") || StartsWithWord(after, "of") || StartsWithWord(after, "strength,"));
     }
 
+    private static readonly string[] MonthCues = ["in", "since", "until", "till", "til", "early", "late", "mid", "last", "next", "through", "thru"];
+
     private static bool IsMonthWord(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
     {
-        // Short forms that are also words or shorthand ("dec" = decreased, "jan" rarely alone) need a capital letter.
-        if (match.Length > 3)
+        // Short forms that are also words or shorthand ("dec" = decreased, "jan" rarely alone) need a capital letter, or a
+        // word that asks for a time before them ("home in sept.", "since aug"); "dec" stays shorthand even then.
+        if (match.Length > 3 && !match.Equals("sept", StringComparison.OrdinalIgnoreCase))
         {
-            return !match.Equals("sept", StringComparison.OrdinalIgnoreCase) || char.IsUpper(match[0]);
+            return true;
         }
 
-        return char.IsUpper(match[0]) && !match.Equals("DEC", StringComparison.Ordinal);
+        if (char.IsUpper(match[0]) && !match.Equals("DEC", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var before = text[..start].TrimEnd();
+        if (match.Equals("dec", StringComparison.OrdinalIgnoreCase) || (!before.IsEmpty && !char.IsLetter(before[^1])))
+        {
+            return false;
+        }
+
+        foreach (var cue in MonthCues)
+        {
+            if (EndsWithWord(before, cue))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool EndsWithWord(ReadOnlySpan<char> text, string word) =>

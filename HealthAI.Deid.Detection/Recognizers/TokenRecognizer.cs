@@ -251,6 +251,7 @@ internal sealed partial class TokenRecognizer
             if ((flags & TokenFlags.Institution) != 0 && i > 0)
             {
                 MarkInstitution(text, tokens, i);
+                MarkNamedFacility(text, tokens, i);
             }
 
             if ((flags & TokenFlags.NameCueAfter) != 0 && i > 0)
@@ -259,6 +260,9 @@ internal sealed partial class TokenRecognizer
             }
 
             MarkInitialAndSurname(text, tokens, i);
+            MarkInitialAfterTitle(text, tokens, i);
+            MarkNameBeforePhone(text, tokens, i);
+            MarkOrganisations(text, tokens, i);
             MarkUniversity(text, tokens, i);
             if ((flags & TokenFlags.PhraseStart) != 0)
             {
@@ -288,6 +292,12 @@ internal sealed partial class TokenRecognizer
 
                 // Most words have no detected name beside them: look at the neighbours before the word's own shape.
                 // A full stop after a name ends it ("Dr. Vasquez. Milrinone ..."), unless the name is an initial ("J. Smith").
+                if (i > 0 && ContinuesPlace(text, tokens, i))
+                {
+                    Mark(ref token, PhiType.Location, "place-adjacent");
+                    continue;
+                }
+
                 var leftIsName = i > 0 && tokens[i - 1].ResultType == PhiType.Name && tokens[i - 1].Result is not null
                     && IsJoined(text, tokens[i - 1], token, allowComma: true)
                     && (tokens[i - 1].End - tokens[i - 1].Start == 1 || !text[tokens[i - 1].End..token.Start].Contains('.'));
@@ -308,7 +318,10 @@ internal sealed partial class TokenRecognizer
                 var strictTitle = IsStrictTitleCase(text, token);
                 var wordName = (token.Flags & TokenFlags.Common) == 0 || (token.Flags & TokenFlags.GivenName) != 0;
                 // A word no list knows after a name is its surname in any case ("LEONA LABOWICH", "karen ann yanulis").
-                var left = leftIsName && (isInitial || (isName && !clinical && (wordName || strictTitle)) || ((unknownWord || clinical) && titleCase)
+                // "Patricia WAITE": a surname in capitals after a capitalized given name, in mixed-case text.
+                var capitalSurname = leftIsName && !clinical && token.End - token.Start > 2 && !text[token.Start..token.End].ContainsAnyInRange('a', 'z')
+                    && (tokens[i - 1].Flags & TokenFlags.GivenName) != 0 && IsStrictTitleCase(text, tokens[i - 1]);
+                var left = leftIsName && (isInitial || capitalSurname || (isName && !clinical && (wordName || strictTitle)) || ((unknownWord || clinical) && titleCase)
                     || (unknownWord && token.End - token.Start > 3 && !text[tokens[i - 1].End..token.Start].Contains('.')));
                 var right = rightIsName && (isInitial || (isName && !clinical && (wordName || strictTitle)) || (clinical && strictTitle));
                 if (left || right)

@@ -1,0 +1,113 @@
+using HealthAI.Deid.Detection;
+
+namespace HealthAI.Deid.Tests;
+
+/// <summary>
+/// Rules for the classes of PHI that no list holds: employers and named facilities, towns by their suffix, wards listed with
+/// units, names before a phone cue, initials after a title, day ranges and dashed dates after a cue, second years of a history
+/// pair, and an age that opens a history. Every sentence is written for the test; each class also has words it must keep.
+/// </summary>
+public sealed class OrganisationDateAndAgeRuleTests
+{
+    private static List<PhiSpan> Detect(string text) => TestDetector.Instance.Detect(text);
+
+    private static void AssertFound(string text, string value, PhiType? type = null)
+    {
+        var start = text.IndexOf(value, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"'{value}' is not in the sentence");
+        var spans = Detect(text);
+        Assert.True(spans.Any(s => s.Start <= start && s.End >= start + value.Length && (type is null || s.Type == type)),
+            $"'{value}' not found as {type?.ToString() ?? "PHI"}; detections: {string.Join(", ", TestDetector.Texts(text, spans))}");
+    }
+
+    private static void AssertKept(string text, string value)
+    {
+        var start = text.IndexOf(value, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"'{value}' is not in the sentence");
+        var hits = Detect(text).Where(s => s.Start < start + value.Length && start < s.End).ToList();
+        Assert.True(hits.Count == 0, $"'{value}' was removed: {string.Join(", ", TestDetector.Texts(text, hits))}");
+    }
+
+    [Theory]
+    [InlineData("SOCIAL: WIFE IS CEO OF ZENTROVA, 2 SONS.", "ZENTROVA")]
+    [InlineData("social: husband works at Brambleton Tool and Die.", "Brambleton")]
+    [InlineData("social: husband works at Brambleton Tool and Die.", "Tool")]
+    [InlineData("Pt retired from Kestrel Freight in 2001.", "Kestrel")]
+    public void Employers_after_a_job_cue_are_locations(string text, string employer) => AssertFound(text, employer, PhiType.Location);
+
+    [Theory]
+    [InlineData("WIFE WORKS AT HOME, WILL VISIT TONIGHT.", "HOME")]
+    [InlineData("INCREASED WORK OF BREATHING NOTED.", "BREATHING")]
+    [InlineData("HR 80-90 VP WITH OCC PVCS.", "OCC")]
+    public void Words_after_job_like_words_stay(string text, string word) => AssertKept(text, word);
+
+    [Theory]
+    [InlineData("pt states \"I'm at the general hospital\" and is oriented.", "general")]
+    [InlineData("Pt transferred from UMX Hospital at 1400.", "UMX")]
+    [InlineData("daughter lives near the church in Brindletown.", "Brindletown")]
+    [InlineData("FAMILY DROVE UP FROM CALLOWAYVILLE TODAY.", "CALLOWAYVILLE")]
+    [InlineData("HPI per SICU/FENWICKHALL/CCU teams.", "FENWICKHALL")]
+    [InlineData("son Pete who lives in NYC called.", "NYC")]
+    [InlineData("Social: has a rehab bed @ St B. next week.", "St")]
+    public void Facilities_towns_and_wards_are_locations(string text, string place) => AssertFound(text, place, PhiType.Location);
+
+    [Fact]
+    public void A_capitalized_word_continues_a_place_in_mixed_case_text()
+    {
+        // "Tacoma" is a city in the place list; "Crest" an ordinary word that continues its name.
+        AssertFound("pt was sent to Tacoma Crest ER for films.", "Crest");
+        AssertKept("pt was sent to Tacoma yesterday for films.", "yesterday");
+    }
+
+    [Theory]
+    [InlineData("pt transferred from UMX Hospital at 1400.", "Hospital")]
+    [InlineData("SOCIAL: HUSBAND IN MOST OF DAY.", "DAY")]
+    [InlineData("son who lives in MD called.", "MD")]
+    [InlineData("RESP: WEANED FROM PS 15 TO 10.", "PS")]
+    [InlineData("Pt is in general good spirits.", "good")]
+    [InlineData("converted to ST at 0300, then SR.", "ST")]
+    public void Generic_words_states_and_shorthand_stay(string text, string word) => AssertKept(text, word);
+
+    [Theory]
+    [InlineData("Contacts: Oriel Vantassel cell# 301-555-0142.", "Oriel")]
+    [InlineData("Contacts: Oriel Vantassel cell# 301-555-0142.", "Vantassel")]
+    [InlineData("HCP: QUORBY HOME 410 555 0199", "QUORBY")]
+    [InlineData("Guardian: niece, Joanna BARTER, lives out of state.", "BARTER")]
+    [InlineData("seen by mr J. today, resting.", "J")]
+    [InlineData("pmicu progress: mr K remained stable overnight.", "K")]
+    public void Names_before_phone_cues_capital_surnames_and_initials_are_names(string text, string name) =>
+        AssertFound(text, name, PhiType.Name);
+
+    [Theory]
+    [InlineData("WILL CALL HOME 410 555 0199 IF CHANGES.", "CALL")]
+    [InlineData("DAUGHTER CELL 410-555-0142.", "DAUGHTER")]
+    [InlineData("Dr. Maren NPO after midnight.", "NPO")]
+    public void Words_before_phone_cues_and_after_names_stay(string text, string word) => AssertKept(text, word);
+
+    [Theory]
+    [InlineData("XRT TREATMENTS 11/05/11/06, NEXT DUE MONDAY.", "11/05/11/06")]
+    [InlineData("moved to a nursing home in sept. after the fall.", "sept")]
+    [InlineData("nursing progress note 5->6 jan, 98 0700", "5->6 jan")]
+    [InlineData("returned to IR on 4-9 for embolization.", "4-9")]
+    [InlineData("PMH: CABG in 88 and 02, HTN.", "02")]
+    [InlineData("S/P AAA REPAIR IN 11' WITHOUT EVENT.", "11")]
+    public void Day_ranges_dashed_dates_and_history_years_are_dates(string text, string date) => AssertFound(text, date, PhiType.Date);
+
+    [Theory]
+    [InlineData("edematous, HOB up on 1-2 pillows.", "1-2")]
+    [InlineData("remains on 2-4 L NC, sats 95%.", "2-4")]
+    [InlineData("on 5-10 mcg of levophed.", "5-10")]
+    [InlineData("no change in dec sats overnight.", "dec")]
+    [InlineData("CABG x3, 02 SAT 96% ON 2L.", "02")]
+    public void Ranges_counts_and_shorthand_stay(string text, string value) => AssertKept(text, value);
+
+    [Theory]
+    [InlineData("Nursing note\n96 s/p mechanical fall at home.", "96")]
+    [InlineData("Pt is a 94 F with CHF.", "94")]
+    public void An_age_over_89_opening_a_history_is_an_age(string text, string age) => AssertFound(text, age, PhiType.Age);
+
+    [Theory]
+    [InlineData("HR 92 s/p lopressor 5 mg.", "92")]
+    [InlineData("sats 98 w/ 2L NC.", "98")]
+    public void Vital_signs_before_shorthand_stay(string text, string value) => AssertKept(text, value);
+}
