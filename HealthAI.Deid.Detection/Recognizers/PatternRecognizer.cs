@@ -18,7 +18,12 @@ internal static partial class PatternRecognizer
         FromFirstDigit,
     }
 
-    private sealed record Rule(string Name, PhiType Type, Regex Regex, Validator? Validate = null, Value Value = Value.Whole, SearchValues<string>? RequiredAny = null);
+    /// <summary>Where a value found by a rule really starts, when words before the match belong to it.</summary>
+    private delegate int StartExtender(ReadOnlySpan<char> text, int start);
+
+    private sealed record Rule(
+        string Name, PhiType Type, Regex Regex, Validator? Validate = null, Value Value = Value.Whole, SearchValues<string>? RequiredAny = null,
+        StartExtender? ExtendStart = null);
 
     private static readonly SearchValues<string> EmailMarker = SearchValues.Create(["@"], StringComparison.Ordinal);
     private static readonly SearchValues<string> UrlMarkers = SearchValues.Create(
@@ -41,15 +46,17 @@ internal static partial class PatternRecognizer
         new("phone-extension", PhiType.Phone, PatternRules.PhoneExtension(), Value: Value.Trailing),
         new("phone-spaced", PhiType.Phone, PatternRules.SpacedPhone()),
         new("date-numeric", PhiType.Date, PatternRules.NumericDate(), (t, m, s) => IsLikelyNumericDate(t, m, s) && !IsSettingOrScore(t, m, s)),
-        new("date-month-name", PhiType.Date, PatternRules.MonthNameDate()),
+        new("date-month-name", PhiType.Date, PatternRules.MonthNameDate(), ExtendStart: WithFirstDayOfRange),
         new("date-month-alone", PhiType.Date, PatternRules.MonthAlone(), IsMonthWord),
         new("date-ordinal-day", PhiType.Date, PatternRules.OrdinalDay(), (t, m, s) => FollowsDayCue(t, m, s) && !OrdinalQualifiesNoun(t, m, s)),
         new("date-holiday", PhiType.Date, PatternRules.Holiday()),
         new("date-year", PhiType.Date, PatternRules.Year(), (t, _, s) => !FollowsTimeCue(t, s)),
         new("date-two-digit-year", PhiType.Date, PatternRules.TwoDigitYear(), Value: Value.Trailing),
-        new("date-two-digit-year", PhiType.Date, PatternRules.SecondHistoryYear(), Value: Value.Trailing),
+        new("date-two-digit-year", PhiType.Date, PatternRules.YearWithClosingApostrophe(), (t, _, s) => FollowsWord(t, s, "in") || FollowsWord(t, s, "since")),
+        new("date-two-digit-year", PhiType.Date, PatternRules.YearPair(), FirstYearFollowsHistoryCue, Value.Trailing),
         new("date-month-day-after-cue", PhiType.Date, PatternRules.MonthDayAfterCue(), Value: Value.Trailing),
         new("age-over-89", PhiType.Age, PatternRules.AgeOver89(), Value: Value.Trailing),
+        new("age-over-89", PhiType.Age, PatternRules.AgeBeforeHistory(), OpensHistory),
         new("mrn-cue", PhiType.Mrn, PatternRules.MedicalRecordNumber(), Value: Value.Trailing),
         new("health-plan-cue", PhiType.HealthPlan, PatternRules.HealthPlanNumber(), Value: Value.Trailing),
         new("account-cue", PhiType.Account, PatternRules.AccountNumber(), Value: Value.Trailing),
@@ -79,7 +86,9 @@ internal static partial class PatternRecognizer
                 var value = text.Slice(start, length);
                 if (length > 0 && (rule.Validate is null || rule.Validate(text, value, start)))
                 {
-                    results.Add(new PhiSpan(rule.Type, start, start + length, rule.Name));
+                    var end = start + length;
+                    start = rule.ExtendStart?.Invoke(text, start) ?? start;
+                    results.Add(new PhiSpan(rule.Type, start, end, rule.Name));
                 }
             }
         }

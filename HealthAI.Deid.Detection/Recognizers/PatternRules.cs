@@ -50,9 +50,9 @@ internal static partial class PatternRules
     [GeneratedRegex(@"(?<![\d/]|\d[.:-])(?:(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?!/)|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])\.\d{2}\b|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?:/(?:19|20)?\d{2})?|(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-(?:19|20)?\d{2}|(?:0?[1-9]|1[0-2])\.(?:0?[1-9]|[12]\d|3[01])\.(?:19|20)?\d{2}|(?:19|20)\d{2}[/-](?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|1[0-2])/(?:19|20)?\d{2})(?![\d/]|\.\d|:\d)", Options)]
     public static partial Regex NumericDate();
 
-    // Month-name dates: "July 22nd", "Jul 22, 2019", "22 Jul", "22nd of July 2019", "March of 1993", "nov, 96", and a range of
-    // days before the month ("3-4 Jan", "1->2 nov").
-    [GeneratedRegex(@"\b(?:(?:" + Months + @")\.?\s*(?:\d{1,2}(?:st|nd|rd|th)?(?![\d:])(?:\s*,?\s*(?:'?\d{2}|\d{4})\b)?|(?:of\s+|,\s*)?(?:'?\d{2}|\d{4})\b)|\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:-+>?|to|thru|through|&|and)\s*\d{1,2}(?:st|nd|rd|th)?)?(?:\s*(?:of|-)\s*|\s*)(?:" + Months + @")\b\.?(?:,?\s*(?:\d{4}|'?\d{2})\b)?)", Options)]
+    // Month-name dates: "July 22nd", "Jul 22, 2019", "22 Jul", "22nd of July 2019", "March of 1993", "nov, 96" (the recognizer
+    // adds a range's first day before them: "3-4 Jan", "1->2 nov").
+    [GeneratedRegex(@"\b(?:(?:" + Months + @")\.?\s*(?:\d{1,2}(?:st|nd|rd|th)?(?![\d:])(?:\s*,?\s*(?:'?\d{2}|\d{4})\b)?|(?:of\s+|,\s*)?(?:'?\d{2}|\d{4})\b)|\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:of|-)\s*|\s*)(?:" + Months + @")\b\.?(?:,?\s*(?:\d{4}|'?\d{2})\b)?)", Options)]
     public static partial Regex MonthNameDate();
 
     // A month and day written with a dash after a day cue ("returned to OR on 7-8 for coiling", "since 11-2."): the cue and
@@ -77,21 +77,30 @@ internal static partial class PatternRules
     [GeneratedRegex(@"(?<!\b(?:at|@|~|by|until|til|from|since\s+about|approx|about|around|of|x|to|-|and)\s*)(?<![\d.,:/-])(?:19\d{2}|20[0-3]\d)(?:'?s)?(?![\d.,:]\d|\s*(?:-|to)\s*\d{4}|\s*(?:cc|ml|mls|mg|units?|u|kcal|cal|grams?|gm|g|hrs?|hours?|mcg|mmhg|mm|cm|ml/hr|cc/hr|kg|lbs?|meq|minutes?|mins?|pm|am|h)\b)", Options)]
     public static partial Regex Year();
 
-    private const string HistoryCues = "mi|cabg|cabgx\\d|ptca|avr|mvr|cva|tia|pacer|pacemaker|redo|ablation|stent|stents|surgery|dx|dx'd|diagnosed|chole|cholecystectomy|appy|appendectomy|nephrectomy|hysterectomy|mastectomy|lobectomy|thr|tkr|repair|ca|since";
+    /// <summary>Words of a past-history list that a year follows ("MI 92", "CVA in 94"); the recognizer reads them too.</summary>
+    public const string HistoryCues = "mi|cabg|cabgx\\d|ptca|avr|mvr|cva|tia|pacer|pacemaker|redo|ablation|stent|stents|surgery|dx|dx'd|diagnosed|chole|cholecystectomy|appy|appendectomy|nephrectomy|hysterectomy|mastectomy|lobectomy|thr|tkr|repair|ca|since";
     private const string HistoryYear = @"'?(?:[6-9]\d|0\d)\b(?![\d.%/]|\s*(?:%|cc|ml|mg|units?|u|mmhg|mm|cm|kg|lbs?|hrs?|minutes?|mins?|yo|y/o|yr|year|years|days?|weeks?|wks?|months?|mos?|pm|am|beats|bpm|times|x)\b)";
 
-    // Two-digit years: '92, 92', "in 14'", or after a history cue in a past-history list ("MI 92", "CABG 81", "CVA in 94").
-    [GeneratedRegex(@"(?<![\w'])'\d{2}\b(?!')|\b(?:in|since)\s+\d{2}(?='(?![\w']))|\b(?:" + HistoryCues + @")(?:\s+in)?\s*(?:x\s*\d\s*)?" + HistoryYear, Options)]
+    // Two-digit years: '92, 92', or after a history cue in a past-history list ("MI 92", "CABG 81", "CVA in 94").
+    [GeneratedRegex(@"(?<![\w'])'\d{2}\b(?!')|\b(?:" + HistoryCues + @")(?:\s+in)?\s*(?:x\s*\d\s*)?" + HistoryYear, Options)]
     public static partial Regex TwoDigitYear();
 
-    // The second year of a past-history pair ("CVA in 94 and 00", "MI 88, 02"): the first is found by the rule above.
-    [GeneratedRegex(@"\b(?:" + HistoryCues + @")(?:\s+in)?\s*(?:x\s*\d\s*)?'?(?:[6-9]\d|0\d)\s*(?:,|and|&)\s*" + HistoryYear, Options)]
-    public static partial Regex SecondHistoryYear();
+    // A two-digit year closed by an apostrophe ("repair in 14'"); the recognizer wants "in" or "since" before it.
+    [GeneratedRegex(@"\b\d{2}(?='(?![\w']))", Options)]
+    public static partial Regex YearWithClosingApostrophe();
 
-    // Ages over 89 (the number only): "98 yo", "92 year old", "age 93", "aged 101"; and a number that opens a line or follows
-    // "a"/"is a" before "s/p", "h/o", a sex ("98 s/p hip fx", "is a 93 F with"): the age that opens a history.
-    [GeneratedRegex(@"\b(?:9\d|1[0-2]\d)(?=\s*(?:-|\s)?\s*(?:yo|y/o|y\.o\.?|yr|yrs|year|years|yoa|y)\b(?:\s*-?\s*old)?)|\bage[ds]?\s*:?\s*(?:9\d|1[0-2]\d)\b|(?:^|\n|\b(?:is\s+)?an?\s)[ \t]*(?:9\d|1[01]\d)(?=\s*(?:s/p|h/o|w/|yom|yof|female|male|woman|man|gentleman|gent|lady|f|m)\b)", Options)]
+    // The second year of a pair ("94 and 00", "88, 02"): the recognizer wants a history cue before the first.
+    [GeneratedRegex(@"'?\b(?:[6-9]\d|0\d)\s*(?:,|and|&)\s*" + HistoryYear, Options)]
+    public static partial Regex YearPair();
+
+    // Ages over 89 (the number only): "98 yo", "92 year old", "age 93", "aged 101".
+    [GeneratedRegex(@"\b(?:9\d|1[0-2]\d)(?=\s*(?:-|\s)?\s*(?:yo|y/o|y\.o\.?|yr|yrs|year|years|yoa|y)\b(?:\s*-?\s*old)?)|\bage[ds]?\s*:?\s*(?:9\d|1[0-2]\d)\b", Options)]
     public static partial Regex AgeOver89();
+
+    // A number over 89 before "s/p", "h/o" or a sex ("98 s/p hip fx", "a 93 F with"): an age when it opens a line or follows
+    // "a"/"an" (the recognizer checks), not a heart rate ("HR 92 s/p lopressor").
+    [GeneratedRegex(@"\b(?:9\d|1[01]\d)(?=\s*(?:s/p|h/o|w/|yom|yof|female|male|woman|man|gentleman|gent|lady|f|m)\b)", Options)]
+    public static partial Regex AgeBeforeHistory();
 
     [GeneratedRegex(@"\b(?:mrn|mr\s*#|mr\s*no|medical\s+record|med\s+rec|(?:unit|hospital|chart|record)\s*(?:number|no\.?|#))" + IdCue + @"(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{3,}\b", Options)]
     public static partial Regex MedicalRecordNumber();

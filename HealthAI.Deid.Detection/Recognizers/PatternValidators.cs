@@ -27,6 +27,99 @@ internal static partial class PatternRecognizer
         "ivs", "lpc", "kcl",
     ];
 
+    private static readonly string[] HistoryCueWords = PatternRules.HistoryCues.Split('|');
+
+    /// <summary>"CVA in 94 and 00", "MI '88, 02": the pair's first year follows a history cue, as a lone year must.</summary>
+    private static bool FirstYearFollowsHistoryCue(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
+    {
+        // Walk back from the second year over the joining word and the first year to the word before them.
+        var before = text[..start].TrimEnd('\'').TrimEnd();
+        if (EndsWithWord(before, "and"))
+        {
+            before = before[..^3];
+        }
+        else if (before.EndsWith(',') || before.EndsWith('&'))
+        {
+            before = before[..^1];
+        }
+        else
+        {
+            return false;
+        }
+
+        before = before.TrimEnd();
+        if (before.Length < 2 || !char.IsAsciiDigit(before[^1]) || !char.IsAsciiDigit(before[^2]))
+        {
+            return false;
+        }
+
+        before = before[..^2].TrimEnd('\'').TrimEnd();
+        if (EndsWithWord(before, "in"))
+        {
+            before = before[..^2].TrimEnd();
+        }
+
+        foreach (var cue in HistoryCueWords)
+        {
+            if (EndsWithWord(before, cue))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>"98 s/p hip fx" at a line's start, "a 93 F with": a number that opens a history is the patient's age.</summary>
+    private static bool OpensHistory(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
+    {
+        var before = text[..start].TrimEnd(" \t");
+        return before.IsEmpty || before[^1] is '\n' or '\r' || EndsWithWord(before, "a") || EndsWithWord(before, "an");
+    }
+
+    /// <summary>"1->2 nov", "3-4 Jan", "5 to 6 March": the first day of a range before a month-name date belongs to it.</summary>
+    private static int WithFirstDayOfRange(ReadOnlySpan<char> text, int start)
+    {
+        if (start == 0 || !char.IsAsciiDigit(text[start]))
+        {
+            return start;
+        }
+
+        var before = text[..start].TrimEnd(' ');
+        if (before.EndsWith("->", StringComparison.Ordinal))
+        {
+            before = before[..^2];
+        }
+        else if (before.EndsWith('-') || before.EndsWith('&'))
+        {
+            before = before[..^1];
+        }
+        else if (EndsWithWord(before, "to"))
+        {
+            before = before[..^2];
+        }
+        else if (EndsWithWord(before, "and"))
+        {
+            before = before[..^3];
+        }
+        else
+        {
+            return start;
+        }
+
+        before = before.TrimEnd(' ');
+        var digits = 0;
+        while (digits < 2 && digits < before.Length && char.IsAsciiDigit(before[before.Length - 1 - digits]))
+        {
+            digits++;
+        }
+
+        var first = before.Length - digits;
+        return digits > 0 && (first == 0 || !char.IsLetterOrDigit(before[first - 1])) ? first : start;
+    }
+
+    private static bool FollowsWord(ReadOnlySpan<char> text, int start, string word) => EndsWithWord(text[..start].TrimEnd(' '), word);
+
     /// <summary>"PSV 10/5", "on 5/5 overnight", "8/10 CP", "c/o 3/10 back pain": a setting or a score, not a date.</summary>
     private static bool IsSettingOrScore(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
     {
