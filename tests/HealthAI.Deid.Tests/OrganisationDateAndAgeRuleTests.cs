@@ -110,4 +110,28 @@ public sealed class OrganisationDateAndAgeRuleTests
     [InlineData("HR 92 s/p lopressor 5 mg.", "92")]
     [InlineData("sats 98 w/ 2L NC.", "98")]
     public void Vital_signs_before_shorthand_stay(string text, string value) => AssertKept(text, value);
+
+    /// <summary>
+    /// The context rules look at neighbours on both sides: texts made of cue words, initials, digits and punctuation in every
+    /// order (seeded) must never index outside the note, and every span must lie inside it.
+    /// </summary>
+    [Fact]
+    public void Rules_at_the_edges_of_a_note_never_fail()
+    {
+        string[] pieces =
+        [
+            "Patricia", "WAITE", "mr", "Ms", "S.", "I", "cell#", "410-555-0142", "home", "CEO", "of", "works", "at", "IBMX", "@", "St",
+            "A.", "in", "lives", "DC", "general", "hospital", "Hospital", "MD", "from", "to", "Tacoma", "Crest", "MICU/", "/CCU",
+            "FENWICKHALL", "Brindletown", "on", "7-8", "CVA", "94", "and", "00", "'", "14'", "98", "s/p", "a", "1->2", "nov,", "96",
+            "10/03/10/04", "sept.", "since", "-", ",", ".", "\n", " ",
+        ];
+        var random = new Random(20261122);
+        for (var i = 0; i < 3000; i++)
+        {
+            var count = random.Next(1, 7);
+            var text = string.Concat(Enumerable.Range(0, count).Select(_ => pieces[random.Next(pieces.Length)] + (random.Next(3) == 0 ? "" : " ")));
+            var spans = Detect(text);
+            Assert.All(spans, s => Assert.True(s.Start >= 0 && s.End <= text.Length && s.Start < s.End, $"span {s.Start}-{s.End} in a note of {text.Length}"));
+        }
+    }
 }
