@@ -46,9 +46,12 @@ internal sealed partial class TokenRecognizer
 
         var flags = token.Flags;
         var unknown = (flags & (TokenFlags.Name | TokenFlags.Common | TokenFlags.Stop)) == 0;
-        if (unknown && word.Length >= 7 && char.IsUpper(word[0]) && EndsWithAny(word, TownSuffixes))
+        if (unknown && word.Length >= 7 && char.IsUpper(word[0]) && EndsWithAny(word, TownSuffixes)
+            && ((index > 0 && (tokens[index - 1].Flags & TokenFlags.PlaceCue) != 0 && IsJoined(text, tokens[index - 1], token, allowComma: false))
+                || (IsStrictTitleCase(text, token) && index > 0 && char.IsLower(text[tokens[index - 1].Start]))))
         {
-            // "church in Germantown", "from Catonsville": the suffix of a town on a word that is no English word or term.
+            // "church in Germantown", "FROM CATONSVILLE", "visited Smithfield yesterday": the suffix of a town on a word that is no
+            // English word or term, after a place cue or capitalized mid-sentence (a misspelt "SUPPPORT" in capitals stays).
             Mark(ref token, PhiType.Location, "town-suffix");
         }
 

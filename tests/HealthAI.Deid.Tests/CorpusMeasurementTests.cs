@@ -43,11 +43,11 @@ public sealed class CorpusMeasurementTests
         });
 
         Assert.Equal(1450, evaluation.Notes);
-        Assert.True(evaluation.LenientOverall.Recall >= 0.96, $"lenient recall {evaluation.LenientOverall.Recall:F3}");
-        Assert.True(evaluation.LenientOverall.Precision >= 0.85, $"lenient precision {evaluation.LenientOverall.Precision:F3}");
+        Assert.True(evaluation.LenientOverall.Recall >= 0.99, $"lenient recall {evaluation.LenientOverall.Recall:F3}");
+        Assert.True(evaluation.LenientOverall.Precision >= 0.86, $"lenient precision {evaluation.LenientOverall.Precision:F3}");
 
         // Every category with more than 20 spans keeps a floor too, so a gain in one cannot hide a loss in another.
-        var weak = evaluation.LenientByCategory.Where(c => c.Gold > 20 && c.Recall < 0.92).Select(c => $"{c.Name} {c.Recall:F3}").ToList();
+        var weak = evaluation.LenientByCategory.Where(c => c.Gold > 20 && c.Recall < 0.97).Select(c => $"{c.Name} {c.Recall:F3}").ToList();
         Assert.Empty(weak);
     }
 }

@@ -66,6 +66,7 @@ public sealed class OrganisationDateAndAgeRuleTests
     [InlineData("RESP: WEANED FROM PS 15 TO 10.", "PS")]
     [InlineData("Pt is in general good spirits.", "good")]
     [InlineData("converted to ST at 0300, then SR.", "ST")]
+    [InlineData("NEEDS MORE SUPPPORT WITH ADLS.", "SUPPPORT")]
     public void Generic_words_states_and_shorthand_stay(string text, string word) => AssertKept(text, word);
 
     [Theory]
