@@ -13,7 +13,7 @@ internal sealed partial class TokenRecognizer
     private static void MarkNameBeforePhone(ReadOnlySpan<char> text, Span<Token> tokens, int cueIndex)
     {
         var cue = tokens[cueIndex];
-        if (cueIndex == 0 || cue.End - cue.Start > 6 || !DigitsFollow(text, cue.End) || !IsAny(text[cue.Start..cue.End], PhoneCues))
+        if (cueIndex == 0 || (cue.Flags & TokenFlags.PhoneCue) == 0 || !DigitsFollow(text, cue.End))
         {
             return;
         }

@@ -38,8 +38,8 @@ internal sealed partial class TokenRecognizer
     {
         ref var token = ref tokens[index];
         var word = text[token.Start..token.End];
-        if (IsAny(word, EmployerLinks) && index > 0 && index + 1 < tokens.Length && IsJoined(text, tokens[index - 1], token, allowComma: false)
-            && IsAny(text[tokens[index - 1].Start..tokens[index - 1].End], EmployerCues))
+        if (index > 0 && (tokens[index - 1].Flags & TokenFlags.EmployerCue) != 0 && index + 1 < tokens.Length
+            && IsJoined(text, tokens[index - 1], token, allowComma: false) && IsAny(word, EmployerLinks))
         {
             MarkEmployer(text, tokens, index + 1);
         }

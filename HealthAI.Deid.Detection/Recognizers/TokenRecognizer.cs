@@ -44,6 +44,8 @@ internal sealed partial class TokenRecognizer
         Add(context.PlacePhraseFirstWords, TokenFlags.PhraseStart);
         Add(context.Stop.Words, TokenFlags.Stop | TokenFlags.StopWord | TokenFlags.Common);
         Add(context.Clinical.Words, TokenFlags.Stop);
+        Add(EmployerCues, TokenFlags.EmployerCue);
+        Add(PhoneCues, TokenFlags.PhoneCue);
         _flags = table.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -589,5 +591,7 @@ internal sealed partial class TokenRecognizer
         StateOrCountry = 16384,
         InstitutionAfterCue = 32768,
         PhraseStart = 65536,
+        EmployerCue = 131072,
+        PhoneCue = 262144,
     }
 }
