@@ -65,7 +65,7 @@ internal static partial class PatternRecognizer
         new("vehicle", PhiType.Vehicle, PatternRules.VehicleIdentifier(), (_, m, _) => m.ContainsAnyInRange('0', '9') && m.ContainsAnyExceptInRange('0', '9'), Value.Trailing),
         new("device-cue", PhiType.Device, PatternRules.DeviceIdentifier(), Value: Value.Trailing),
         new("npi", PhiType.Id, PatternRules.OtherIdentifier(), (_, m, _) => Checksums.IsValidNpi(m), Value.Trailing),
-        new("id-cue-or-long-number", PhiType.Id, PatternRules.OtherIdentifier(), Value: Value.Trailing),
+        new("id-cue-or-long-number", PhiType.Id, PatternRules.OtherIdentifier(), (_, m, _) => !IsSizeRangeOrWord(m), Value.Trailing),
         new("zip", PhiType.Location, PatternRules.Zip(), FollowsStateOrZipCue),
         new("street-address", PhiType.Location, PatternRules.StreetAddress(), IsPlausibleStreet),
     ];
@@ -202,7 +202,7 @@ internal static partial class PatternRecognizer
             || (start > 0 && (text[start - 1] is 'x' or 'X'))
             || EndsWithWord(preceding, "psv") || EndsWithWord(preceding, "ps") || EndsWithWord(preceding, "peep")
             || EndsWithWord(preceding, "cpap") || EndsWithWord(preceding, "simv") || EndsWithWord(preceding, "vent")
-            || EndsWithWord(preceding, "ac") || EndsWithWord(preceding, "flowby") || EndsWithWord(preceding, "pain"))
+            || (EndsWithWord(preceding, "ac") && !IsAntecubital(preceding)) || EndsWithWord(preceding, "flowby") || EndsWithWord(preceding, "pain"))
         {
             return false;
         }

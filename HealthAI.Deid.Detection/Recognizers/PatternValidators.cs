@@ -118,6 +118,57 @@ internal static partial class PatternRecognizer
         return digits > 0 && (first == 0 || !char.IsLetterOrDigit(before[first - 1])) ? first : start;
     }
 
+    /// <summary>
+    /// "#20fr", "#8ETT", "#20g", "#20x2" (a size or a count), "pa# 63-70" (a range), "day #8-INTACT", "ID: TMAX-99" (a word
+    /// joined to a number): what follows "#" or "ID" in a nursing note that is no identifier. Long digit runs are always kept.
+    /// </summary>
+    private static bool IsSizeRangeOrWord(ReadOnlySpan<char> value)
+    {
+        var digits = value.IndexOfAnyExceptInRange('0', '9');
+        if (digits < 0)
+        {
+            return false;
+        }
+
+        var rest = value[digits..];
+        if (digits is >= 1 and <= 3 && !rest.ContainsAnyInRange('0', '9') && !rest.Contains('-'))
+        {
+            return true; // digits then a unit: 20fr, 8ETT, 20g
+        }
+
+        if (digits is >= 1 and <= 3 && (rest[0] is 'x' or 'X') && rest.Length > 1 && !rest[1..].ContainsAnyExceptInRange('0', '9'))
+        {
+            return true; // a count: 20x2
+        }
+
+        if (digits is >= 1 and <= 3 && rest[0] == '-' && rest.Length is >= 2 and <= 4 && !rest[1..].ContainsAnyExceptInRange('0', '9'))
+        {
+            return true; // a range: 63-70
+        }
+
+        // A word of four letters or more on one side of a dash: 8-INTACT, TMAX-99.
+        var dash = value.IndexOf('-');
+        if (dash < 0)
+        {
+            return false;
+        }
+
+        var left = value[..dash];
+        var right = value[(dash + 1)..];
+        return (left.Length >= 4 && !left.ContainsAnyExcept(AsciiLettersOnly)) || (right.Length >= 4 && !right.ContainsAnyExcept(AsciiLettersOnly));
+    }
+
+    private static readonly System.Buffers.SearchValues<char> AsciiLettersOnly =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+    /// <summary>"PICC IN R AC 11/17": after a side, "AC" is the antecubital fossa, not the assist-control ventilator mode.</summary>
+    private static bool IsAntecubital(ReadOnlySpan<char> preceding)
+    {
+        var before = preceding[..^2].TrimEnd();
+        return EndsWithWord(before, "r") || EndsWithWord(before, "l") || EndsWithWord(before, "rt") || EndsWithWord(before, "lt")
+            || EndsWithWord(before, "right") || EndsWithWord(before, "left");
+    }
+
     private static bool FollowsWord(ReadOnlySpan<char> text, int start, string word) => EndsWithWord(text[..start].TrimEnd(' '), word);
 
     /// <summary>"PSV 10/5", "on 5/5 overnight", "8/10 CP", "c/o 3/10 back pain": a setting or a score, not a date.</summary>

@@ -112,6 +112,28 @@ public sealed class OrganisationDateAndAgeRuleTests
     [InlineData("sats 98 w/ 2L NC.", "98")]
     public void Vital_signs_before_shorthand_stay(string text, string value) => AssertKept(text, value);
 
+    [Theory]
+    [InlineData("foley changed to #18fr, draining well.", "18fr")]
+    [InlineData("INTUBATED #7ETT 23CM AT LIP.", "7ETT")]
+    [InlineData("peripheral ivs #16x3 L arm.", "16x3")]
+    [InlineData("PA# 45-52/20-24, CVP 12.", "45-52")]
+    [InlineData("R IJ CORDIS DAY #5-STABLE.", "5-STABLE")]
+    [InlineData("ID: TMAX-101.2, WBC 9.", "TMAX")]
+    public void Sizes_counts_ranges_and_words_after_a_number_sign_stay(string text, string value) => AssertKept(text, value);
+
+    [Theory]
+    [InlineData("called insurer, ref # 5512790.", "5512790")]
+    [InlineData("plan on file, policy #qk42.", "qk42")]
+    public void Reference_numbers_after_a_number_sign_still_go(string text, string value) => AssertFound(text, value);
+
+    [Theory]
+    [InlineData("MIDLINE PLACED IN L AC 4/12, FLUSHES WELL.", "4/12")]
+    [InlineData("picc in right ac 10/3 per IV team.", "10/3")]
+    public void A_date_after_the_antecubital_site_is_a_date(string text, string date) => AssertFound(text, date, PhiType.Date);
+
+    [Fact]
+    public void Assist_control_settings_stay() => AssertKept("VENT: AC 14/5, FIO2 40%.", "14/5");
+
     /// <summary>
     /// The context rules look at neighbours on both sides: texts made of cue words, initials, digits and punctuation in every
     /// order (seeded) must never index outside the note, and every span must lie inside it.
