@@ -111,6 +111,8 @@ public class ServerThroughputBenchmarks
 
     private long _iterationStarted;
     private long _computeAtStart;
+    private ThreadPoolSampler? _sampler;
+    private TimeSpan _cpuAtStart;
 
     // Per execution (the batch statistics), not per request: a batch of 16 spends its ORT time once.
     private long ComputeNanoseconds() => _server.Services.GetRequiredService<ModelManager>().Models
@@ -120,6 +122,8 @@ public class ServerThroughputBenchmarks
     public void MarkIteration()
     {
         _computeAtStart = ComputeNanoseconds();
+        _sampler = ThreadPoolSampler.Start();
+        _cpuAtStart = Environment.CpuUsage.TotalTime;
         _iterationStarted = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
@@ -133,9 +137,26 @@ public class ServerThroughputBenchmarks
     {
         var wall = System.Diagnostics.Stopwatch.GetElapsedTime(_iterationStarted);
         var busy = (ComputeNanoseconds() - _computeAtStart) / (wall.TotalMilliseconds * 1e6);
-        Console.WriteLine(FormattableString.Invariant($"// latency seq={SequenceLength}: {_client.Percentiles()}; instance inside ORT {busy:P1} of the iteration"));
+        var cpu = CpuPerSequence();
+        var pool = _sampler!.Stop();
+        Console.WriteLine(FormattableString.Invariant(
+            $"// latency seq={SequenceLength}: {_client.Percentiles()}; instance inside ORT {busy:P1} of the iteration; process CPU {cpu:F2} ms/seq; {pool}"));
         _client.LatenciesMs.Clear();
     }
+
+    [IterationSetup(Targets = [nameof(InProcessBatch1), nameof(InProcessBatch16)])]
+    public void MarkInProcessIteration() => _cpuAtStart = Environment.CpuUsage.TotalTime;
+
+    /// <summary>
+    /// Process CPU per sequence: on a shared machine other builds stretch wall time, far less the CPU this process spends, so
+    /// the server's CPU per sequence against in-process ORT's shows its own overhead (protocol work, both ends of it, plus
+    /// anything that makes ORT's threads wait) through the noise.
+    /// </summary>
+    [IterationCleanup(Targets = [nameof(InProcessBatch1), nameof(InProcessBatch16)])]
+    public void ReportInProcessCpu() =>
+        Console.WriteLine(FormattableString.Invariant($"// in-process seq={SequenceLength}: process CPU {CpuPerSequence():F2} ms/seq"));
+
+    private double CpuPerSequence() => (Environment.CpuUsage.TotalTime - _cpuAtStart).TotalMilliseconds / Sequences;
 
     [GlobalCleanup]
     public void Cleanup()
