@@ -1,6 +1,7 @@
 extern alias InferenceServerApp;
 
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using HealthAI.Benchmarks.Onnx;
 using InferenceServerApp::HealthAI.InferenceServer.Hosting;
@@ -48,21 +49,35 @@ public class ServerThroughputBenchmarks
             ? lengths.Split(',').Select(int.Parse)
             : [16, 32, 64, 128];
 
+    // Experiments (in-process stays 1 session x 2 threads, the ceiling): HEALTHAI_BENCH_SPINNING=1 lets ORT's intra-op threads
+    // spin (in-process and server alike); HEALTHAI_BENCH_INSTANCES / HEALTHAI_BENCH_INTRA set the server's instance count and
+    // intra-op threads per instance (default 1 x 2).
+    private static bool Spinning => Environment.GetEnvironmentVariable("HEALTHAI_BENCH_SPINNING") == "1";
+
+    private static int ServerInstances => EnvironmentInt("HEALTHAI_BENCH_INSTANCES", 1);
+
+    private static int ServerIntraOpThreads => EnvironmentInt("HEALTHAI_BENCH_INTRA", 2);
+
+    private static int EnvironmentInt(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+
     [GlobalSetup]
     public void Setup()
     {
         var preset = Environment.GetEnvironmentVariable("HEALTHAI_BENCH_PRESET") == "tiny" ? ModelPreset.Tiny : ModelPreset.DistilBertBase;
         var modelPath = BenchmarkModels.EnsureModel(preset);
-        _session = new InferenceSession(modelPath, new HealthAI.OnnxRuntime.SessionOptions { IntraOpNumThreads = 2 });
+        _session = new InferenceSession(modelPath, new HealthAI.OnnxRuntime.SessionOptions { IntraOpNumThreads = 2, AllowSpinning = Spinning });
         _one = BenchmarkModels.Tokens(1, SequenceLength);
         _sixteen = BenchmarkModels.Tokens(16, SequenceLength);
 
         _repository = Path.Combine(Path.GetTempPath(), "healthai-server-bench-" + Guid.NewGuid().ToString("N"));
         WriteModel("nobatch", modelPath, "");
         WriteModel("dynamic", modelPath, "dynamic_batching { preferred_batch_size: [ 16 ] max_queue_delay_microseconds: 5000 }");
-        _server = InferenceServerHost.StartAsync(["--model-repository", _repository, "--intra-op-threads", "2", "--bundled-model-preset", "none"],
+        _server = InferenceServerHost.StartAsync(["--model-repository", _repository, "--intra-op-threads", ServerIntraOpThreads.ToString(CultureInfo.InvariantCulture), "--bundled-model-preset", "none"],
             builder => builder.Logging.SetMinimumLevel(LogLevel.Warning)).GetAwaiter().GetResult();
         _client = new ServerBenchmarkClient(_server.HttpAddress, _server.GrpcAddress);
+        Console.WriteLine(FormattableString.Invariant(
+            $"// server: {ServerInstances} instance(s) x {ServerIntraOpThreads} intra-op threads; ORT spinning {(Spinning ? "on" : "off")} (in-process too)"));
         _request = ServerBenchmarkClient.GrpcInfer("nobatch", _one.Ids, _one.Mask, 1, SequenceLength);
     }
 
@@ -76,7 +91,8 @@ public class ServerThroughputBenchmarks
             max_batch_size: 32
             input [ { name: "input_ids" data_type: TYPE_INT64 dims: [ -1 ] }, { name: "attention_mask" data_type: TYPE_INT64 dims: [ -1 ] } ]
             output [ { name: "logits" data_type: TYPE_FP32 dims: [ 2 ] } ]
-            instance_group [ { count: 1 kind: KIND_CPU } ]
+            instance_group [ { count: {{ServerInstances}} kind: KIND_CPU } ]
+            parameters { key: "session.intra_op.allow_spinning" value: { string_value: "{{(Spinning ? "true" : "false")}}" } }
             {{scheduling}}
             """);
     }
