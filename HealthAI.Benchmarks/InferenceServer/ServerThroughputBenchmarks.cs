@@ -30,7 +30,7 @@ namespace HealthAI.Benchmarks.InferenceServer;
 public class ServerThroughputBenchmarks
 {
     public const int Sequences = 64;
-    private const int Clients = 32;
+    protected const int Clients = 32;
 
     private InferenceSession _session = null!;
     private RunningInferenceServer _server = null!;
