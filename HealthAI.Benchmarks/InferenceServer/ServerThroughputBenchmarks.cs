@@ -1,6 +1,7 @@
 extern alias InferenceServerApp;
 
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using HealthAI.Benchmarks.Onnx;
 using InferenceServerApp::HealthAI.InferenceServer.Hosting;
@@ -29,7 +30,7 @@ namespace HealthAI.Benchmarks.InferenceServer;
 public class ServerThroughputBenchmarks
 {
     public const int Sequences = 64;
-    private const int Clients = 32;
+    protected const int Clients = 32;
 
     private InferenceSession _session = null!;
     private RunningInferenceServer _server = null!;
@@ -48,21 +49,35 @@ public class ServerThroughputBenchmarks
             ? lengths.Split(',').Select(int.Parse)
             : [16, 32, 64, 128];
 
+    // Experiments (in-process stays 1 session x 2 threads, the ceiling): HEALTHAI_BENCH_SPINNING=1 lets ORT's intra-op threads
+    // spin (in-process and server alike); HEALTHAI_BENCH_INSTANCES / HEALTHAI_BENCH_INTRA set the server's instance count and
+    // intra-op threads per instance (default 1 x 2).
+    private static bool Spinning => Environment.GetEnvironmentVariable("HEALTHAI_BENCH_SPINNING") == "1";
+
+    private static int ServerInstances => EnvironmentInt("HEALTHAI_BENCH_INSTANCES", 1);
+
+    private static int ServerIntraOpThreads => EnvironmentInt("HEALTHAI_BENCH_INTRA", 2);
+
+    private static int EnvironmentInt(string name, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+
     [GlobalSetup]
     public void Setup()
     {
         var preset = Environment.GetEnvironmentVariable("HEALTHAI_BENCH_PRESET") == "tiny" ? ModelPreset.Tiny : ModelPreset.DistilBertBase;
         var modelPath = BenchmarkModels.EnsureModel(preset);
-        _session = new InferenceSession(modelPath, new HealthAI.OnnxRuntime.SessionOptions { IntraOpNumThreads = 2 });
+        _session = new InferenceSession(modelPath, new HealthAI.OnnxRuntime.SessionOptions { IntraOpNumThreads = 2, AllowSpinning = Spinning });
         _one = BenchmarkModels.Tokens(1, SequenceLength);
         _sixteen = BenchmarkModels.Tokens(16, SequenceLength);
 
         _repository = Path.Combine(Path.GetTempPath(), "healthai-server-bench-" + Guid.NewGuid().ToString("N"));
         WriteModel("nobatch", modelPath, "");
         WriteModel("dynamic", modelPath, "dynamic_batching { preferred_batch_size: [ 16 ] max_queue_delay_microseconds: 5000 }");
-        _server = InferenceServerHost.StartAsync(["--model-repository", _repository, "--intra-op-threads", "2", "--bundled-model-preset", "none"],
+        _server = InferenceServerHost.StartAsync(["--model-repository", _repository, "--intra-op-threads", ServerIntraOpThreads.ToString(CultureInfo.InvariantCulture), "--bundled-model-preset", "none"],
             builder => builder.Logging.SetMinimumLevel(LogLevel.Warning)).GetAwaiter().GetResult();
         _client = new ServerBenchmarkClient(_server.HttpAddress, _server.GrpcAddress);
+        Console.WriteLine(FormattableString.Invariant(
+            $"// server: {ServerInstances} instance(s) x {ServerIntraOpThreads} intra-op threads; ORT spinning {(Spinning ? "on" : "off")} (in-process too)"));
         _request = ServerBenchmarkClient.GrpcInfer("nobatch", _one.Ids, _one.Mask, 1, SequenceLength);
     }
 
@@ -76,7 +91,8 @@ public class ServerThroughputBenchmarks
             max_batch_size: 32
             input [ { name: "input_ids" data_type: TYPE_INT64 dims: [ -1 ] }, { name: "attention_mask" data_type: TYPE_INT64 dims: [ -1 ] } ]
             output [ { name: "logits" data_type: TYPE_FP32 dims: [ 2 ] } ]
-            instance_group [ { count: 1 kind: KIND_CPU } ]
+            instance_group [ { count: {{ServerInstances}} kind: KIND_CPU } ]
+            parameters { key: "session.intra_op.allow_spinning" value: { string_value: "{{(Spinning ? "true" : "false")}}" } }
             {{scheduling}}
             """);
     }
@@ -111,6 +127,8 @@ public class ServerThroughputBenchmarks
 
     private long _iterationStarted;
     private long _computeAtStart;
+    private ThreadPoolSampler? _sampler;
+    private TimeSpan _cpuAtStart;
 
     // Per execution (the batch statistics), not per request: a batch of 16 spends its ORT time once.
     private long ComputeNanoseconds() => _server.Services.GetRequiredService<ModelManager>().Models
@@ -120,6 +138,8 @@ public class ServerThroughputBenchmarks
     public void MarkIteration()
     {
         _computeAtStart = ComputeNanoseconds();
+        _sampler = ThreadPoolSampler.Start();
+        _cpuAtStart = Environment.CpuUsage.TotalTime;
         _iterationStarted = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
@@ -133,9 +153,26 @@ public class ServerThroughputBenchmarks
     {
         var wall = System.Diagnostics.Stopwatch.GetElapsedTime(_iterationStarted);
         var busy = (ComputeNanoseconds() - _computeAtStart) / (wall.TotalMilliseconds * 1e6);
-        Console.WriteLine(FormattableString.Invariant($"// latency seq={SequenceLength}: {_client.Percentiles()}; instance inside ORT {busy:P1} of the iteration"));
+        var cpu = CpuPerSequence();
+        var pool = _sampler!.Stop();
+        Console.WriteLine(FormattableString.Invariant(
+            $"// latency seq={SequenceLength}: {_client.Percentiles()}; instance inside ORT {busy:P1} of the iteration; process CPU {cpu:F2} ms/seq; {pool}"));
         _client.LatenciesMs.Clear();
     }
+
+    [IterationSetup(Targets = [nameof(InProcessBatch1), nameof(InProcessBatch16)])]
+    public void MarkInProcessIteration() => _cpuAtStart = Environment.CpuUsage.TotalTime;
+
+    /// <summary>
+    /// Process CPU per sequence: on a shared machine other builds stretch wall time, far less the CPU this process spends, so
+    /// the server's CPU per sequence against in-process ORT's shows its own overhead (protocol work, both ends of it, plus
+    /// anything that makes ORT's threads wait) through the noise.
+    /// </summary>
+    [IterationCleanup(Targets = [nameof(InProcessBatch1), nameof(InProcessBatch16)])]
+    public void ReportInProcessCpu() =>
+        Console.WriteLine(FormattableString.Invariant($"// in-process seq={SequenceLength}: process CPU {CpuPerSequence():F2} ms/seq"));
+
+    private double CpuPerSequence() => (Environment.CpuUsage.TotalTime - _cpuAtStart).TotalMilliseconds / Sequences;
 
     [GlobalCleanup]
     public void Cleanup()

@@ -10,7 +10,8 @@ namespace HealthAI.InferenceServer.Execution;
 
 /// <summary>
 /// Triton's <c>onnxruntime</c> backend on CPU: one <see cref="InferenceSession"/> per instance, intra-op threads from
-/// <c>--intra-op-threads</c>, else the model's <c>intra_op_thread_count</c> parameter, else ONNX Runtime's default.
+/// <c>--intra-op-threads</c>, else the model's <c>intra_op_thread_count</c> parameter, else ONNX Runtime's default; intra-op
+/// spinning only when the model's <c>session.intra_op.allow_spinning</c> parameter is "true".
 /// </summary>
 public sealed class OnnxRuntimeBackend(IOptions<InferenceServerOptions> options) : IModelBackend
 {
@@ -38,6 +39,7 @@ public sealed class OnnxRuntimeBackend(IOptions<InferenceServerOptions> options)
         {
             IntraOpNumThreads = intraOp,
             InterOpNumThreads = interOp > 0 ? interOp : 1,
+            AllowSpinning = Flag(config, SpinningParameter),
             LogId = $"{context.ModelName}_{context.Version}_{instanceIndex}",
         });
         try
@@ -66,6 +68,16 @@ public sealed class OnnxRuntimeBackend(IOptions<InferenceServerOptions> options)
 
         return new Instance(session);
     }
+
+    /// <summary>
+    /// Model parameter that lets ORT's idle intra-op threads busy-wait between operators (off unless "true"): a gain only where
+    /// the model has the cores to itself; next to the protocol work on a small machine the spinning threads take its CPU.
+    /// </summary>
+    public const string SpinningParameter = "session.intra_op.allow_spinning";
+
+    private static bool Flag(ModelConfig config, string key) =>
+        config.Parameters.TryGetValue(key, out var value)
+        && (value.StringValue.Equals("true", StringComparison.OrdinalIgnoreCase) || value.StringValue == "1");
 
     private static int Parameter(ModelConfig config, string key) =>
         config.Parameters.TryGetValue(key, out var value)

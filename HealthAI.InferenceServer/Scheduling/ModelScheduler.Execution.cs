@@ -10,18 +10,18 @@ public sealed partial class ModelScheduler
     /// an instance goes from one execution to the next on the same thread. It hands the instance back to the batching loop only
     /// when nothing is ready (an empty queue, or a partial batch still within its queue delay).
     /// </summary>
-    private void RunInstance(List<Pending> batch, IModelInstance instance)
+    private void RunInstance(List<Pending> batch, InstanceThread thread)
     {
         try
         {
             for (List<Pending>? next = batch; next is not null; next = TakeReadyBatch())
             {
-                Execute(next, instance);
+                Execute(next, thread.Instance);
             }
         }
         finally
         {
-            _free.Push(instance);
+            _free.Push(thread);
             _slots.Release();
         }
     }

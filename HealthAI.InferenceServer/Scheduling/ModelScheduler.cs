@@ -6,8 +6,8 @@ namespace HealthAI.InferenceServer.Scheduling;
 /// <summary>
 /// Queue, dynamic batcher and instance pool of one model version. One loop forms batches: it waits for a free instance, then
 /// asks <see cref="BatchPlanner"/> what to send, sleeping (on the injected <see cref="TimeProvider"/>) until the queue delay
-/// runs out or a request arrives. Each batch runs on its own instance, and an instance that finishes takes the next ready batch
-/// itself (no hand-off while requests wait); requests get their own slices of the outputs. The queue is ordered by priority
+/// runs out or a request arrives. Each batch runs on a free instance, on that instance's own thread (never a thread-pool one),
+/// and an instance that finishes takes the next ready batch itself (no hand-off while requests wait); requests get their own slices of the outputs. The queue is ordered by priority
 /// level (level 1 first), then by arrival.
 /// </summary>
 public sealed partial class ModelScheduler : IAsyncDisposable
@@ -16,8 +16,9 @@ public sealed partial class ModelScheduler : IAsyncDisposable
     private readonly List<Pending> _queue = [];
     private readonly SemaphoreSlim _wake = new(0);
     private readonly SemaphoreSlim _slots;
-    private readonly ConcurrentStack<IModelInstance> _free;
+    private readonly ConcurrentStack<InstanceThread> _free;
     private readonly IReadOnlyList<IModelInstance> _instances;
+    private readonly InstanceThread[] _threads;
     private readonly CancellationTokenSource _stop = new();
     private readonly string _modelName;
     private readonly long _version;
@@ -51,12 +52,13 @@ public sealed partial class ModelScheduler : IAsyncDisposable
 
         _levelCounts = new int[_levelPolicies.Length];
         _instances = instances;
-        _free = new ConcurrentStack<IModelInstance>(instances);
         _slots = new SemaphoreSlim(instances.Count);
         _outputNames = [.. outputNames];
         Statistics = statistics;
         _time = timeProvider;
         _logger = logger;
+        _threads = StartInstanceThreads(instances);
+        _free = new ConcurrentStack<InstanceThread>(_threads);
         _loop = Task.Run(RunAsync);
     }
 
@@ -177,6 +179,8 @@ public sealed partial class ModelScheduler : IAsyncDisposable
             // Stopped while waiting: nothing else to finish.
         }
 
+        // A batch still running finishes (its instance is about to be disposed); its callers get their answers.
+        await StopInstanceThreadsAsync();
         FailAllQueued(InferenceException.Unavailable($"model '{_modelName}' version {_version} was unloaded"));
         foreach (var instance in _instances)
         {
@@ -218,8 +222,8 @@ public sealed partial class ModelScheduler : IAsyncDisposable
                 await WaitForArrivalAsync(wait, stop);
             }
 
-            _free.TryPop(out var instance);
-            _ = Task.Run(() => RunInstance(batch, instance!), CancellationToken.None);
+            _free.TryPop(out var thread);
+            thread!.Assign(batch);
         }
     }
 

@@ -17,6 +17,12 @@ public sealed class RecordingBackend : IModelBackend, IDisposable
     /// <summary>Per batch, the managed thread that executed it.</summary>
     public List<int> ThreadIds { get; } = [];
 
+    /// <summary>Per batch, whether it ran on a thread-pool thread.</summary>
+    public List<bool> OnThreadPool { get; } = [];
+
+    /// <summary>Set when an instance was disposed while one of its executions was still running.</summary>
+    public bool DisposedWhileExecuting { get; private set; }
+
     /// <summary>Per batch, the first INT64 element of every row of input 0 (tests send one value per request).</summary>
     public List<long[]> BatchValues { get; } = [];
 
@@ -56,6 +62,8 @@ public sealed class RecordingBackend : IModelBackend, IDisposable
 
     private sealed class Instance(RecordingBackend owner, ModelConfig config) : IModelInstance
     {
+        private int _executing;
+
         public IReadOnlyList<InferTensor> Execute(IReadOnlyList<InferTensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken)
         {
             lock (owner.BatchShapes)
@@ -63,13 +71,17 @@ public sealed class RecordingBackend : IModelBackend, IDisposable
                 owner.BatchShapes.Add(inputs[0].Shape);
                 owner.BatchValues.Add(RowValues(inputs[0]));
                 owner.ThreadIds.Add(Environment.CurrentManagedThreadId);
+                owner.OnThreadPool.Add(Thread.CurrentThread.IsThreadPoolThread);
             }
 
+            Interlocked.Increment(ref _executing);
             owner.Started.Release();
             if (owner.Blocking)
             {
                 owner._gate.Wait(TimeSpan.FromSeconds(30), CancellationToken.None);
             }
+
+            Interlocked.Decrement(ref _executing);
             return [inputs[0] with { Name = outputNames[0], Datatype = TritonDataType.FromConfig(config.Output[0].DataType) }];
         }
 
@@ -87,6 +99,10 @@ public sealed class RecordingBackend : IModelBackend, IDisposable
 
         public void Dispose()
         {
+            if (Volatile.Read(ref _executing) > 0)
+            {
+                owner.DisposedWhileExecuting = true;
+            }
         }
     }
 }

@@ -200,6 +200,36 @@ public sealed class ModelSchedulerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Batches_run_on_their_instance_s_own_thread_never_on_the_thread_pool()
+    {
+        var scheduler = Start(BatchingPolicy.Unbatched, instances: 2);
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Enqueue(scheduler, i)));
+
+        Assert.Equal(8, _backend.OnThreadPool.Count);
+        Assert.All(_backend.OnThreadPool, Assert.False);
+        Assert.InRange(_backend.ThreadIds.Distinct().Count(), 1, 2);
+    }
+
+    [Fact]
+    public async Task Disposing_lets_the_running_batch_finish_before_its_instance_is_disposed()
+    {
+        var scheduler = Start(BatchingPolicy.Unbatched);
+        _backend.Block();
+        var running = Enqueue(scheduler, 7);
+        await _backend.Started.WaitAsync(TimeSpan.FromSeconds(20));
+
+        var disposing = scheduler.DisposeAsync().AsTask();
+        await Task.Delay(50);
+        Assert.False(disposing.IsCompleted);
+        _backend.Release();
+        await disposing.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(7, BinaryPrimitives.ReadInt64LittleEndian(Assert.Single(await running).Data.Span));
+        Assert.False(_backend.DisposedWhileExecuting);
+    }
+
+    [Fact]
     public async Task Draining_lets_queued_requests_finish_and_refuses_new_ones()
     {
         var scheduler = Start(BatchingPolicy.Unbatched);
