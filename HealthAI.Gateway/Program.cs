@@ -12,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.UseDefaultUrls("http://127.0.0.1:5080");
 
 builder.AddServiceDefaults();
+builder.AddGatewayServer();
 builder.AddGatewayTransportSecurity();
 builder.AddGatewayAuthentication();
 builder.AddGatewayLimits();

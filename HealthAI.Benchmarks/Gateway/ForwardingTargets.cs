@@ -73,6 +73,10 @@ internal sealed class ForwardingTargets : IAsyncDisposable
 
     public Uri Gateway { get; private set; } = null!;
 
+    /// <summary>The proxy process (nginx or the gateway) when one was started: its CPU time per request is the figure that stays
+    /// comparable on a busy machine, where latency and throughput move with the neighbours' load.</summary>
+    public Process? Proxy { get; private set; }
+
     public string Token { get; } = CreateToken();
 
     public static async Task<ForwardingTargets> StartAsync(bool nginx, bool gateway)
@@ -146,7 +150,7 @@ internal sealed class ForwardingTargets : IAsyncDisposable
             """;
         var path = Path.Combine(_workDir, "nginx.conf");
         await File.WriteAllTextAsync(path, config);
-        Start("nginx", ["-p", _workDir, "-c", path], new Dictionary<string, string>());
+        Proxy = Start("nginx", ["-p", _workDir, "-c", path], new Dictionary<string, string>());
         Nginx = new Uri($"http://127.0.0.1:{port}");
         await WaitUntilAnswersAsync(new Uri(Nginx, "/v1/deidentify"), HttpMethod.Post);
     }
@@ -171,12 +175,12 @@ internal sealed class ForwardingTargets : IAsyncDisposable
             ["Gateway__RateLimiting__TokensPerPeriod"] = "1000000",
             ["Gateway__Audit__FilePath"] = Path.Combine(_workDir, "audit.jsonl"),
         };
-        Start("dotnet", [gatewayDll], environment, Path.GetDirectoryName(gatewayDll));
+        Proxy = Start("dotnet", [gatewayDll], environment, Path.GetDirectoryName(gatewayDll));
         Gateway = new Uri($"http://127.0.0.1:{port}");
         await WaitUntilAnswersAsync(new Uri(Gateway, "/alive"), HttpMethod.Get);
     }
 
-    private void Start(string fileName, string[] arguments, Dictionary<string, string> environment, string? workingDirectory = null)
+    private Process Start(string fileName, string[] arguments, Dictionary<string, string> environment, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -209,6 +213,7 @@ internal sealed class ForwardingTargets : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _processes.Add(process);
+        return process;
     }
 
     private async Task WaitUntilAnswersAsync(Uri uri, HttpMethod method)

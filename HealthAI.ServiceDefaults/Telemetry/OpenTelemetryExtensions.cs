@@ -42,7 +42,10 @@ public static class OpenTelemetryExtensions
 
     /// <summary>
     /// Traces, metrics and logs through the OpenTelemetry SDK. Export happens over OTLP only when
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; spans are still created so W3C trace context flows between services.
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Without an exporter (and without a span processor registered in DI) nothing
+    /// would ever read a recorded span or an aggregated measurement, so none are made: each incoming request still gets an
+    /// activity, unrecorded, so W3C trace context flows between services and ProblemDetails carry the trace id, but no tags,
+    /// no child spans and no metric instruments are listened to per request.
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -62,17 +65,20 @@ public static class OpenTelemetryExtensions
             });
         }
 
-        builder.Services.AddSingleton(sp => BuildTracerProvider(settings, sp.GetServices<BaseProcessor<Activity>>()));
+        builder.Services.AddSingleton(sp => BuildTracerProvider(settings, sp.GetServices<BaseProcessor<Activity>>().ToArray()));
         builder.Services.AddSingleton(sp => BuildMeterProvider(settings));
         builder.Services.AddHostedService<TelemetryProvidersHost>();
         return builder;
     }
 
-    private static TracerProvider BuildTracerProvider(OtlpSettings settings, IEnumerable<BaseProcessor<Activity>> extraProcessors)
+    private static TracerProvider BuildTracerProvider(OtlpSettings settings, BaseProcessor<Activity>[] extraProcessors)
     {
+        // AlwaysOff is the SDK's propagation-only mode: a root or remote-parent activity exists (unrecorded) so its trace id
+        // is passed on, and local children are not created at all; SocketsHttpHandler injects Activity.Current either way.
+        var recorded = settings.Endpoint is not null || extraProcessors.Length > 0;
         var tracing = Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(settings.CreateResource())
-            .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
+            .SetSampler(recorded ? new ParentBasedSampler(new AlwaysOnSampler()) : new AlwaysOffSampler())
             .AddSource(FrameworkActivitySources)
             .AddSource(HealthAISourcePrefix, settings.ServiceName)
             .AddProcessor(new ProbeSpanDropProcessor());
@@ -92,13 +98,14 @@ public static class OpenTelemetryExtensions
 
     private static MeterProvider BuildMeterProvider(OtlpSettings settings)
     {
-        var metrics = Sdk.CreateMeterProviderBuilder()
-            .SetResourceBuilder(settings.CreateResource())
-            .AddMeter(FrameworkMeters)
-            .AddMeter(HealthAISourcePrefix, settings.ServiceName);
+        var metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(settings.CreateResource());
+        // Listening to a meter makes every instrument of it record (and aggregate by tags) on every request; with no reader
+        // to export them that is pure cost, so the meters are only listened to when they are exported.
         if (settings.Endpoint is not null)
         {
-            metrics.AddOtlpExporter(o => settings.Apply(o, "/v1/metrics"));
+            metrics.AddMeter(FrameworkMeters)
+                .AddMeter(HealthAISourcePrefix, settings.ServiceName)
+                .AddOtlpExporter(o => settings.Apply(o, "/v1/metrics"));
         }
 
         return metrics.Build();

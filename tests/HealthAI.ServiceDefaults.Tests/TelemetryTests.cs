@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
@@ -82,6 +85,59 @@ public sealed class TelemetryTests
         Assert.Equal("Healthy", body);
         var span = Assert.Single(await capture.ServerSpansAsync(2), a => a.Recorded);
         Assert.Contains(span.TraceId.ToHexString(), problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_an_exporter_requests_are_not_recorded_but_their_trace_context_still_flows()
+    {
+        // A real loopback peer that reports the headers of the one request it answers.
+        using var peer = new TcpListener(IPAddress.Loopback, 0);
+        peer.Start();
+        var peerHeaders = AnswerOnceAsync(peer);
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+        builder.WebHost.UseTestServer();
+        builder.AddServiceDefaults();
+        await using var app = builder.Build();
+        app.MapDefaultEndpoints();
+        Activity? server = null;
+        app.MapGet("/call", async () =>
+        {
+            server = Activity.Current;
+            using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+            using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{((IPEndPoint)peer.LocalEndpoint).Port}/next"));
+            return Results.Ok();
+        });
+        await app.StartAsync(TestContext.Current.CancellationToken);
+
+        var answer = await app.GetTestClient().GetAsync("/call", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.NotNull(server);
+        Assert.False(server.Recorded);
+        Assert.False(server.IsAllDataRequested);
+        var traceparent = (await peerHeaders).Split("\r\n").Single(h => h.StartsWith("traceparent:", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(server.TraceId.ToHexString(), traceparent, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> AnswerOnceAsync(TcpListener listener)
+    {
+        using var socket = await listener.AcceptSocketAsync(TestContext.Current.CancellationToken);
+        var received = new StringBuilder();
+        var buffer = new byte[4096];
+        while (!received.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+        {
+            var read = await socket.ReceiveAsync(buffer, TestContext.Current.CancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        await socket.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), TestContext.Current.CancellationToken);
+        return received.ToString();
     }
 
     [Fact]
