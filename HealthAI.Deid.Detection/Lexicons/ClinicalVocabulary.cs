@@ -57,10 +57,10 @@ internal static class ClinicalVocabulary
         "tachy", "passey", "passy-muir",
     ];
 
-    /// <summary>Words after a name that vouch for it ("W. SMITH AWARE", "SWACKHAMER AWARE").</summary>
+    /// <summary>Words after a name that vouch for it ("W. SMITH AWARE", "GRUNDVIK AWARE").</summary>
     public static readonly string[] NameCuesAfter = ["aware"];
 
-    /// <summary>Institution words that are part of the name itself ("Union Memorial", "Laurel Regional", "Mount Sinai").</summary>
+    /// <summary>Institution words that are part of the name itself ("Union Memorial", "Laurel Regional", "Mount Carmel").</summary>
     public static readonly string[] ProperInstitutionWords = ["memorial", "sinai", "regional", "adventist", "general"];
 
     /// <summary>Medical eponyms and phrases that stay even though a word of them is a name ("Foley catheter" stays).</summary>

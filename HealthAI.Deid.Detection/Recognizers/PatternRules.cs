@@ -33,7 +33,7 @@ internal static partial class PatternRules
     [GeneratedRegex(@"\bfax(?:\s*(?:number|no\.?|#|:)|\s+[a-z]+){0,3}\s*[:#]?\s*(?:\+?1[-. ]?)?\(?\d{3}\)?[-. ]?\d{3}[-. ]?\d{4}\b", Options)]
     public static partial Regex Fax();
 
-    // North American phone numbers, with or without area code parentheses, including "(240444-1243)" and "301 944-5032".
+    // North American phone numbers, with or without area code parentheses, including "(555123-4567)" and "555 010-7788".
     [GeneratedRegex(@"(?<![\d/.-])(?:\+?1[-. ]?)?(?:\(\d{3}\)\s?|\(?\b\d{3}[-. )]?\s?)\d{3}[-. ]?\d{4}\)?(?![\d/]|\.\d)|(?<![\d/.-])\b\d{3}[-.]\d{4}\b(?![\d/]|\.\d)", Options)]
     public static partial Regex Phone();
 
@@ -41,12 +41,12 @@ internal static partial class PatternRules
     [GeneratedRegex(@"\b(?:pager|beeper|pgr|bpr|pg|page|paged|beep|ext|extension|x|cell|phone|tel|telephone|ph|home|work|office)(?:\s*(?:number|no\.?|#|at|is|:))*\s*[:#]?\s*\d{4,5}\b(?![/.:]\d)", Options)]
     public static partial Regex PhoneExtension();
 
-    // Phone numbers written with spaces as three groups: "301 273 45166" style, inside parentheses after a visit or call cue.
+    // Phone numbers written with spaces as three groups: "555 201 30417" style, inside parentheses after a visit or call cue.
     [GeneratedRegex(@"(?<=\()\d{3}\s\d{3}\s\d{4,5}(?=\))", Options)]
     public static partial Regex SpacedPhone();
 
     // Numeric dates: 7/22, 07-22-2019, 7/22/97, 2019-07-22, 7.22.19.
-    // A range written as two month/day pairs ("10/03/10/04") comes first, so that it is not cut into a date and a remainder.
+    // A range written as two month/day pairs ("11/05/11/06") comes first, so that it is not cut into a date and a remainder.
     [GeneratedRegex(@"(?<![\d/]|\d[.:-])(?:(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?!/)|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])\.\d{2}\b|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?:/(?:19|20)?\d{2})?|(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-(?:19|20)?\d{2}|(?:0?[1-9]|1[0-2])\.(?:0?[1-9]|[12]\d|3[01])\.(?:19|20)?\d{2}|(?:19|20)\d{2}[/-](?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|1[0-2])/(?:19|20)?\d{2})(?![\d/]|\.\d|:\d)", Options)]
     public static partial Regex NumericDate();
 
@@ -55,7 +55,7 @@ internal static partial class PatternRules
     [GeneratedRegex(@"\b(?:(?:" + Months + @")\.?\s*(?:\d{1,2}(?:st|nd|rd|th)?(?![\d:])(?:\s*,?\s*(?:'?\d{2}|\d{4})\b)?|(?:of\s+|,\s*)?(?:'?\d{2}|\d{4})\b)|\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:of|-)\s*|\s*)(?:" + Months + @")\b\.?(?:,?\s*(?:\d{4}|'?\d{2})\b)?)", Options)]
     public static partial Regex MonthNameDate();
 
-    // A month and day written with a dash after a day cue ("returned to OR on 7-8 for coiling", "since 11-2."): the cue and
+    // A month and day written with a dash after a day cue ("taken back to OR on 4-9 for clipping", "since 11-2."): the cue and
     // what follows tell it from a range of values, so only a break or a small joining word may follow ("on 1-2 pillows",
     // "on 2-4 L" stay).
     [GeneratedRegex(@"\b(?:on|since|until|til|till)\s+(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])(?=\s*(?:[.,;:)]|\r?\n|$)|\s+(?:for|and|at|to|with|when|where|in|by|the|he|she|pt|s/p)\b)", Options)]
@@ -120,7 +120,7 @@ internal static partial class PatternRules
     [GeneratedRegex(@"\b(?:serial|s/n|sn|device|model|lot|udi|imei|pacemaker|icd|implant)" + IdCue + @"(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{4,}\b", Options)]
     public static partial Regex DeviceIdentifier();
 
-    // Any other reference number after a cue ("ref # 8336652", "policy #rg17") and long digit runs anywhere.
+    // Any other reference number after a cue ("ref # 4410297", "policy #qx42") and long digit runs anywhere.
     [GeneratedRegex(@"(?:\b(?:ref|reference|case|confirmation|conf|id|identifier|code|order|requisition|req|specimen|accession|npi)|#)" + IdCue + @"(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{2,}\b|(?<![\d.,/-])\d{7,}(?![\d.,/]\d)", Options)]
     public static partial Regex OtherIdentifier();
 

@@ -2,8 +2,8 @@ namespace HealthAI.Deid.Detection.Recognizers;
 
 /// <summary>
 /// Context rules for places that no list can hold: employers ("CEO of IBM"), facilities named by a modifier or an acronym
-/// ("the general hospital", "MD Hospital"), cities' acronyms after a residence cue ("lives in DC"), towns known by their suffix ("Germantown"), wards listed with units
-/// ("MICU/Quartermain/CCU") and "St" written without its full stop ("a bed @ St A.").
+/// ("the general hospital", "MD Hospital"), cities' acronyms after a residence cue ("lives in DC"), towns known by their suffix ("Ashbytown"), wards listed with units
+/// ("MICU/Wyndcastle/CCU") and "St" written without its full stop ("a bed @ St A.").
 /// </summary>
 internal sealed partial class TokenRecognizer
 {
@@ -16,13 +16,13 @@ internal sealed partial class TokenRecognizer
 
     private static readonly string[] EmployerLinks = ["of", "at", "for", "by", "from"];
 
-    /// <summary>Endings of US town names ("Germantown", "Catonsville", "Glen Burnie" aside): a word no list knows ending so is a town.</summary>
+    /// <summary>Endings of US town names ("Ashbytown", "Pellsville", "Glen Wexcombe" aside): a word no list knows ending so is a town.</summary>
     private static readonly string[] TownSuffixes =
     [
         "town", "ville", "burg", "burgh", "boro", "borough", "field", "ford", "dale", "wood", "port", "shire", "haven", "mont",
     ];
 
-    /// <summary>Units that wards are listed with ("MICU/Quartermain/CCU").</summary>
+    /// <summary>Units that wards are listed with ("MICU/Wyndcastle/CCU").</summary>
     private static readonly string[] UnitAcronyms = ["micu", "sicu", "ccu", "csru", "icu", "nicu", "picu", "pacu", "tsicu", "vicu", "cvicu", "ccu", "er", "ew", "ed", "or"];
 
     /// <summary>Two-letter postal codes of the states (a state is not PHI); "DC" is a city and is not among them.</summary>
@@ -50,7 +50,7 @@ internal sealed partial class TokenRecognizer
             && ((index > 0 && (tokens[index - 1].Flags & TokenFlags.PlaceCue) != 0 && IsJoined(text, tokens[index - 1], token, allowComma: false))
                 || (IsStrictTitleCase(text, token) && index > 0 && char.IsLower(text[tokens[index - 1].Start]))))
         {
-            // "church in Germantown", "FROM CATONSVILLE", "visited Smithfield yesterday": the suffix of a town on a word that is no
+            // "chapel in Ashbytown", "FROM PELLSVILLE", "visited Cardewfield yesterday": the suffix of a town on a word that is no
             // English word or term, after a place cue or capitalized mid-sentence (a misspelt "SUPPPORT" in capitals stays).
             Mark(ref token, PhiType.Location, "town-suffix");
         }
