@@ -94,7 +94,7 @@ internal static class ClinicalVocabulary
     /// </summary>
     public static readonly string[] PatientCues = ["patient", "pt", "pts", "name"];
 
-    /// <summary>Credentials written after a clinician's name ("Nancy Jones, RN").</summary>
+    /// <summary>Credentials written after a clinician's name ("Nancy Pellard, RN").</summary>
     public static readonly string[] Credentials =
     [
         "rn", "rrt", "crt", "np", "md", "lpn", "cna", "msw", "lcsw", "licsw", "pharmd", "rph", "cnm", "crna", "aprn", "fnp", "dpt",

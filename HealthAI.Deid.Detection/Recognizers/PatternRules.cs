@@ -51,7 +51,7 @@ internal static partial class PatternRules
     public static partial Regex NumericDate();
 
     // Month-name dates: "July 22nd", "Jul 22, 2019", "22 Jul", "22nd of July 2019", "March of 1993", "nov, 96" (the recognizer
-    // adds a range's first day before them: "3-4 Jan", "1->2 nov").
+    // adds a range's first day before them: "3-4 Jan", "3->4 oct").
     [GeneratedRegex(@"\b(?:(?:" + Months + @")\.?\s*(?:\d{1,2}(?:st|nd|rd|th)?(?![\d:])(?:\s*,?\s*(?:'?\d{2}|\d{4})\b)?|(?:of\s+|,\s*)?(?:'?\d{2}|\d{4})\b)|\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:of|-)\s*|\s*)(?:" + Months + @")\b\.?(?:,?\s*(?:\d{4}|'?\d{2})\b)?)", Options)]
     public static partial Regex MonthNameDate();
 
@@ -77,11 +77,11 @@ internal static partial class PatternRules
     [GeneratedRegex(@"(?<!\b(?:at|@|~|by|until|til|from|since\s+about|approx|about|around|of|x|to|-|and)\s*)(?<![\d.,:/-])(?:19\d{2}|20[0-3]\d)(?:'?s)?(?![\d.,:]\d|\s*(?:-|to)\s*\d{4}|\s*(?:cc|ml|mls|mg|units?|u|kcal|cal|grams?|gm|g|hrs?|hours?|mcg|mmhg|mm|cm|ml/hr|cc/hr|kg|lbs?|meq|minutes?|mins?|pm|am|h)\b)", Options)]
     public static partial Regex Year();
 
-    /// <summary>Words of a past-history list that a year follows ("MI 92", "CVA in 94"); the recognizer reads them too.</summary>
+    /// <summary>Words of a past-history list that a year follows ("MI 92", "TIA in 97"); the recognizer reads them too.</summary>
     public const string HistoryCues = "mi|cabg|cabgx\\d|ptca|avr|mvr|cva|tia|pacer|pacemaker|redo|ablation|stent|stents|surgery|dx|dx'd|diagnosed|chole|cholecystectomy|appy|appendectomy|nephrectomy|hysterectomy|mastectomy|lobectomy|thr|tkr|repair|ca|since";
     private const string HistoryYear = @"'?(?:[6-9]\d|0\d)\b(?![\d.%/]|\s*(?:%|cc|ml|mg|units?|u|mmhg|mm|cm|kg|lbs?|hrs?|minutes?|mins?|yo|y/o|yr|year|years|days?|weeks?|wks?|months?|mos?|pm|am|beats|bpm|times|x)\b)";
 
-    // Two-digit years: '92, 92', or after a history cue in a past-history list ("MI 92", "CABG 81", "CVA in 94").
+    // Two-digit years: '92, 92', or after a history cue in a past-history list ("MI 92", "CABG 81", "TIA in 97").
     [GeneratedRegex(@"(?<![\w'])'\d{2}\b(?!')|\b(?:" + HistoryCues + @")(?:\s+in)?\s*(?:x\s*\d\s*)?" + HistoryYear, Options)]
     public static partial Regex TwoDigitYear();
 
@@ -89,7 +89,7 @@ internal static partial class PatternRules
     [GeneratedRegex(@"\b\d{2}(?='(?![\w']))", Options)]
     public static partial Regex YearWithClosingApostrophe();
 
-    // The second year of a pair ("94 and 00", "88, 02"): the recognizer wants a history cue before the first.
+    // The second year of a pair ("97 and 03", "88, 02"): the recognizer wants a history cue before the first.
     [GeneratedRegex(@"'?\b(?:[6-9]\d|0\d)\s*(?:,|and|&)\s*" + HistoryYear, Options)]
     public static partial Regex YearPair();
 

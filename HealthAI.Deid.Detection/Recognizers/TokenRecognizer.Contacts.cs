@@ -2,7 +2,7 @@ namespace HealthAI.Deid.Detection.Recognizers;
 
 /// <summary>
 /// Name rules around contact details and titles: the words before a phone cue ("Orla Brennick cell# 555-..."), and an initial
-/// after a personal title ("Mr I. remained", "MS S. CARE").
+/// after a personal title ("Mr O. agreed", "MS T. QUIET").
 /// </summary>
 internal sealed partial class TokenRecognizer
 {
@@ -40,7 +40,7 @@ internal sealed partial class TokenRecognizer
         }
     }
 
-    /// <summary>"mr I remained", "MS S. CARE": a personal title, then one capital letter written as an initial.</summary>
+    /// <summary>"mr O agreed", "MS T. QUIET": a personal title, then one capital letter written as an initial.</summary>
     private static void MarkInitialAfterTitle(ReadOnlySpan<char> text, Span<Token> tokens, int index)
     {
         ref var initial = ref tokens[index];

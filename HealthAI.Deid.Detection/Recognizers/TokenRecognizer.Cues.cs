@@ -30,7 +30,7 @@ internal sealed partial class TokenRecognizer
             return next.End - next.Start > 2 || char.IsUpper(text[next.Start]) || gap.Contains(' ');
         }
 
-        // A role ("RN", "NP", "attending") before a full stop ends its sentence: "on 6l np. Face tent".
+        // A role ("RN", "NP", "attending") before a full stop ends its sentence: "on 5l np. Face mask".
         if (!IsPersonalTitle(word) && gap.Contains('.'))
         {
             return false;

@@ -240,7 +240,7 @@ internal sealed partial class TokenRecognizer
                 && (tokens[i + 1].Flags & TokenFlags.Stop) == 0
                 && ((tokens[i + 1].Flags & TokenFlags.Common) == 0 || (tokens[i + 1].Flags & TokenFlags.GivenName) != 0))
             {
-                // "St. Agnes", "ST MARY'S"; not "SR TO ST. HIGH PRESSURES" (sinus tachycardia).
+                // "St. Agnes", "ST MARY'S"; not "SR TO ST. HIGH HR" (sinus tachycardia).
                 Mark(ref token, PhiType.Location, "saint-place");
                 Mark(ref tokens[i + 1], PhiType.Location, "saint-place");
             }
@@ -440,7 +440,7 @@ internal sealed partial class TokenRecognizer
     private static bool FollowedByUnitNumber(ReadOnlySpan<char> text, Token token, bool allowFloors)
     {
         // "Wyndcastle 2", "WYNDCASTLE 3 RN": one or two digits standing alone after a space; not a dose ("DOBUT 4MCG",
-        // "droperidol 0.625mg", "MgSO4", "IABP 1:1", "hepat 1 pm").
+        // "haldol 0.5mg", "MgSO4", "IABP 1:1", "hep 2 pm").
         var rest = text[token.End..];
         var i = 0;
         while (i < rest.Length && rest[i] == ' ')

@@ -160,7 +160,7 @@ public sealed class ContextRuleTests
     [Theory]
     [InlineData("RESP: ON BIPAP 10/5 65%.", "10/5")]
     [InlineData("pt trialed on 5/5 this am, tolerated.", "5/5")]
-    [InlineData("CPAP .4%, 5/18. NO VENT CHANGES.", "5/18")]
+    [InlineData("CPAP .5%, 6/14. SETTINGS UNCHANGED.", "6/14")]
     [InlineData("PT LATER HAD 8/10 CP, RELIEVED BY NTG.", "8/10")]
     [InlineData("c/o 3/10 l back pain in am.", "3/10")]
     [InlineData("HR 70s A PACED +3/6 SEM.", "3/6")]
