@@ -2,7 +2,7 @@ namespace HealthAI.Deid.Detection.Recognizers;
 
 /// <summary>
 /// Validators that keep clinical numbers from being read as PHI: ventilator settings and pain scores written like dates,
-/// times written like years, ranges written like phone numbers, "3 WAY FOLEY IN PLACE" read as a street address.
+/// times written like years, ranges written like phone numbers, "3 WAY FOLEY FOR IRRIGATION" read as a street address.
 /// </summary>
 internal static partial class PatternRecognizer
 {
@@ -255,7 +255,7 @@ internal static partial class PatternRecognizer
         return low < high && high < 2 * low;
     }
 
-    /// <summary>"12 Main St" is an address; "3 WAY FOLEY IN PLACE", "120 PER DR", "4 MG SQ" are not.</summary>
+    /// <summary>"12 Main St" is an address; "3 WAY FOLEY FOR IRRIGATION", "120 PER DR", "4 MG SQ" are not.</summary>
     private static bool IsPlausibleStreet(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
     {
         var before = text[..start].TrimEnd(' ');

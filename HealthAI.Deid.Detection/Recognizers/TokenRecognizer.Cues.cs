@@ -74,7 +74,7 @@ internal sealed partial class TokenRecognizer
             || (text[initial.Start] is 'S' or 's' or 'A' or 'a' or 'P' or 'p' && text[..initial.Start].TrimEnd(' ').EndsWith('\n'))
             || initial.End + 1 >= text.Length || text[initial.End + 1] != ' ')
         {
-            // SOAP headings ("A. SEPSIS", "P. ANTIBX" at a line start) and "I & O." are not initials; an initial is followed by
+            // SOAP headings ("A. PNEUMONIA", "P. CEFTRIAX" at a line start) and "I & O." are not initials; an initial is followed by
             // a space ("a.pnx" is shorthand).
             // Not a lone letter with a full stop ("n/v.", "20s.", "p.o." are not initials), or a side ("R. mainstem").
             return;
