@@ -19,14 +19,14 @@ public class DeidThroughputBenchmarks
 
     private static readonly string[] Templates =
     [
-        "O: {0} YO {1} ADMITTED IN TRANSFER FROM {2} HOSPITAL FOR MENTAL STATUS CHANGES; PMH: CAD, S/P MI '{3}; CABG C MVR. HPI: {4} FOUND BY HUSBAND ON FLOOR. INR 7 (ON COUMADIN). HR 70'S AV PACED, BP 90-110/50'S. DR {5} AWARE. PLAN: WEAN DOPA, FOLLOW K, PSV 10/5.",
-        "nsg note: pt is a {0} yo {1} followed at gh by dr {5}. arrived a&ox3 via amb from {2}. today pt states legs felt weak. foley placed for 50cc dark yellow urine. rales 1/3 up bilat. social: wife {6} {7} visited, cell {8}. plan to d/c home {4}.",
+        "O: {0} YO {1} SENT OVER FROM {2} HOSPITAL WITH NEW CONFUSION AND FEVER; PMH: CHF, AFIB, S/P MI '{3}; AVR. HPI: {4} FOUND DOWN BY NEIGHBOR AT HOME. INR 6 (ON WARFARIN). HR 60'S V PACED, BP 95-120/40'S. DR {5} AWARE. PLAN: WEAN LEVO, RECHECK MG, PSV 12/5.",
+        "nsg note: {0} yo {1} known to clinic of dr {5}. came in a&ox3 by ambulance from {2}. this shift pt reports feeling tired. straight cath for 200cc amber urine. crackles at both bases. social: wife {6} {7} stopped by, cell {8}. plan home on {4}.",
         "Resp: Pt remains on PSV 12/5 40%, sats 95-98%. Suctioned for thick yellow sputum. CV: SBP 90-100, HR 80s NSR, no ectopy. Neuro: alert, follows commands. Social: daughter {6} called, updated by Dr. {5}. Seen {4}; MRN {9}. Pager #{10}.",
     ];
 
-    private static readonly string[] Names = ["HEALEY", "VASQUEZ", "RIZZO", "Souza", "Nicholson", "Przybylo", "Kovacek", "Murazik"];
-    private static readonly string[] Firsts = ["Mary", "Lopie", "Hank", "Suzette", "Nancy", "Emily", "Roger", "Krissy"];
-    private static readonly string[] Places = ["CALVERT", "Kernan", "Quartermain", "Sacred Heart", "Holy Cross", "Harbor"];
+    private static readonly string[] Names = ["FARROWBY", "OKONKWO", "TELLAMY", "Pellard", "Hartskill", "Grundvik", "Kovacek", "Murazik"];
+    private static readonly string[] Firsts = ["Orla", "Odette", "Roland", "Tamsin", "Greta", "Ivo", "Rosalind", "Wilma"];
+    private static readonly string[] Places = ["ASHGROVE", "Wexcombe", "Wyndcastle", "Brayford", "Pellmoor", "Ardenvale"];
 
     private readonly List<PhiSpan> _results = [];
     private string[] _notes = [];
@@ -51,7 +51,7 @@ public class DeidThroughputBenchmarks
                 note.AppendFormat(CultureInfo.InvariantCulture, template, random.Next(30, 99), random.Next(2) == 0 ? "FEMALE" : "MALE",
                     Places[random.Next(Places.Length)], random.Next(80, 99), $"{random.Next(1, 13)}/{random.Next(1, 29)}",
                     Names[random.Next(Names.Length)], Firsts[random.Next(Firsts.Length)], Names[random.Next(Names.Length)],
-                    $"410-{random.Next(200, 999)}-{random.Next(1000, 9999)}", random.Next(1_000_000, 9_999_999), random.Next(10000, 99999));
+                    $"555-{random.Next(200, 999)}-{random.Next(1000, 9999)}", random.Next(1_000_000, 9_999_999), random.Next(10000, 99999));
                 note.Append("\n \n");
             }
 

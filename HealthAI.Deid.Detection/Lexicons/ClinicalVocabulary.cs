@@ -57,10 +57,10 @@ internal static class ClinicalVocabulary
         "tachy", "passey", "passy-muir",
     ];
 
-    /// <summary>Words after a name that vouch for it ("W. SMITH AWARE", "SWACKHAMER AWARE").</summary>
+    /// <summary>Words after a name that vouch for it ("W. SMITH AWARE", "GRUNDVIK AWARE").</summary>
     public static readonly string[] NameCuesAfter = ["aware"];
 
-    /// <summary>Institution words that are part of the name itself ("Union Memorial", "Laurel Regional", "Mount Sinai").</summary>
+    /// <summary>Institution words that are part of the name itself ("Union Memorial", "Laurel Regional", "Mount Carmel").</summary>
     public static readonly string[] ProperInstitutionWords = ["memorial", "sinai", "regional", "adventist", "general"];
 
     /// <summary>Medical eponyms and phrases that stay even though a word of them is a name ("Foley catheter" stays).</summary>
@@ -94,7 +94,7 @@ internal static class ClinicalVocabulary
     /// </summary>
     public static readonly string[] PatientCues = ["patient", "pt", "pts", "name"];
 
-    /// <summary>Credentials written after a clinician's name ("Nancy Jones, RN").</summary>
+    /// <summary>Credentials written after a clinician's name ("Nancy Pellard, RN").</summary>
     public static readonly string[] Credentials =
     [
         "rn", "rrt", "crt", "np", "md", "lpn", "cna", "msw", "lcsw", "licsw", "pharmd", "rph", "cnm", "crna", "aprn", "fnp", "dpt",

@@ -33,7 +33,7 @@ internal static partial class PatternRules
     [GeneratedRegex(@"\bfax(?:\s*(?:number|no\.?|#|:)|\s+[a-z]+){0,3}\s*[:#]?\s*(?:\+?1[-. ]?)?\(?\d{3}\)?[-. ]?\d{3}[-. ]?\d{4}\b", Options)]
     public static partial Regex Fax();
 
-    // North American phone numbers, with or without area code parentheses, including "(240444-1243)" and "301 944-5032".
+    // North American phone numbers, with or without area code parentheses, including "(555123-4567)" and "555 010-7788".
     [GeneratedRegex(@"(?<![\d/.-])(?:\+?1[-. ]?)?(?:\(\d{3}\)\s?|\(?\b\d{3}[-. )]?\s?)\d{3}[-. ]?\d{4}\)?(?![\d/]|\.\d)|(?<![\d/.-])\b\d{3}[-.]\d{4}\b(?![\d/]|\.\d)", Options)]
     public static partial Regex Phone();
 
@@ -41,21 +41,21 @@ internal static partial class PatternRules
     [GeneratedRegex(@"\b(?:pager|beeper|pgr|bpr|pg|page|paged|beep|ext|extension|x|cell|phone|tel|telephone|ph|home|work|office)(?:\s*(?:number|no\.?|#|at|is|:))*\s*[:#]?\s*\d{4,5}\b(?![/.:]\d)", Options)]
     public static partial Regex PhoneExtension();
 
-    // Phone numbers written with spaces as three groups: "301 273 45166" style, inside parentheses after a visit or call cue.
+    // Phone numbers written with spaces as three groups: "555 201 30417" style, inside parentheses after a visit or call cue.
     [GeneratedRegex(@"(?<=\()\d{3}\s\d{3}\s\d{4,5}(?=\))", Options)]
     public static partial Regex SpacedPhone();
 
     // Numeric dates: 7/22, 07-22-2019, 7/22/97, 2019-07-22, 7.22.19.
-    // A range written as two month/day pairs ("10/03/10/04") comes first, so that it is not cut into a date and a remainder.
+    // A range written as two month/day pairs ("11/05/11/06") comes first, so that it is not cut into a date and a remainder.
     [GeneratedRegex(@"(?<![\d/]|\d[.:-])(?:(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?!/)|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])\.\d{2}\b|(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?:/(?:19|20)?\d{2})?|(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-(?:19|20)?\d{2}|(?:0?[1-9]|1[0-2])\.(?:0?[1-9]|[12]\d|3[01])\.(?:19|20)?\d{2}|(?:19|20)\d{2}[/-](?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|[12]\d|3[01])|(?:0?[1-9]|1[0-2])/(?:19|20)?\d{2})(?![\d/]|\.\d|:\d)", Options)]
     public static partial Regex NumericDate();
 
     // Month-name dates: "July 22nd", "Jul 22, 2019", "22 Jul", "22nd of July 2019", "March of 1993", "nov, 96" (the recognizer
-    // adds a range's first day before them: "3-4 Jan", "1->2 nov").
+    // adds a range's first day before them: "3-4 Jan", "3->4 oct").
     [GeneratedRegex(@"\b(?:(?:" + Months + @")\.?\s*(?:\d{1,2}(?:st|nd|rd|th)?(?![\d:])(?:\s*,?\s*(?:'?\d{2}|\d{4})\b)?|(?:of\s+|,\s*)?(?:'?\d{2}|\d{4})\b)|\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:of|-)\s*|\s*)(?:" + Months + @")\b\.?(?:,?\s*(?:\d{4}|'?\d{2})\b)?)", Options)]
     public static partial Regex MonthNameDate();
 
-    // A month and day written with a dash after a day cue ("returned to OR on 7-8 for coiling", "since 11-2."): the cue and
+    // A month and day written with a dash after a day cue ("taken back to OR on 4-9 for clipping", "since 11-2."): the cue and
     // what follows tell it from a range of values, so only a break or a small joining word may follow ("on 1-2 pillows",
     // "on 2-4 L" stay).
     [GeneratedRegex(@"\b(?:on|since|until|til|till)\s+(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])(?=\s*(?:[.,;:)]|\r?\n|$)|\s+(?:for|and|at|to|with|when|where|in|by|the|he|she|pt|s/p)\b)", Options)]
@@ -77,11 +77,11 @@ internal static partial class PatternRules
     [GeneratedRegex(@"(?<!\b(?:at|@|~|by|until|til|from|since\s+about|approx|about|around|of|x|to|-|and)\s*)(?<![\d.,:/-])(?:19\d{2}|20[0-3]\d)(?:'?s)?(?![\d.,:]\d|\s*(?:-|to)\s*\d{4}|\s*(?:cc|ml|mls|mg|units?|u|kcal|cal|grams?|gm|g|hrs?|hours?|mcg|mmhg|mm|cm|ml/hr|cc/hr|kg|lbs?|meq|minutes?|mins?|pm|am|h)\b)", Options)]
     public static partial Regex Year();
 
-    /// <summary>Words of a past-history list that a year follows ("MI 92", "CVA in 94"); the recognizer reads them too.</summary>
+    /// <summary>Words of a past-history list that a year follows ("MI 92", "TIA in 97"); the recognizer reads them too.</summary>
     public const string HistoryCues = "mi|cabg|cabgx\\d|ptca|avr|mvr|cva|tia|pacer|pacemaker|redo|ablation|stent|stents|surgery|dx|dx'd|diagnosed|chole|cholecystectomy|appy|appendectomy|nephrectomy|hysterectomy|mastectomy|lobectomy|thr|tkr|repair|ca|since";
     private const string HistoryYear = @"'?(?:[6-9]\d|0\d)\b(?![\d.%/]|\s*(?:%|cc|ml|mg|units?|u|mmhg|mm|cm|kg|lbs?|hrs?|minutes?|mins?|yo|y/o|yr|year|years|days?|weeks?|wks?|months?|mos?|pm|am|beats|bpm|times|x)\b)";
 
-    // Two-digit years: '92, 92', or after a history cue in a past-history list ("MI 92", "CABG 81", "CVA in 94").
+    // Two-digit years: '92, 92', or after a history cue in a past-history list ("MI 92", "CABG 81", "TIA in 97").
     [GeneratedRegex(@"(?<![\w'])'\d{2}\b(?!')|\b(?:" + HistoryCues + @")(?:\s+in)?\s*(?:x\s*\d\s*)?" + HistoryYear, Options)]
     public static partial Regex TwoDigitYear();
 
@@ -89,7 +89,7 @@ internal static partial class PatternRules
     [GeneratedRegex(@"\b\d{2}(?='(?![\w']))", Options)]
     public static partial Regex YearWithClosingApostrophe();
 
-    // The second year of a pair ("94 and 00", "88, 02"): the recognizer wants a history cue before the first.
+    // The second year of a pair ("97 and 03", "88, 02"): the recognizer wants a history cue before the first.
     [GeneratedRegex(@"'?\b(?:[6-9]\d|0\d)\s*(?:,|and|&)\s*" + HistoryYear, Options)]
     public static partial Regex YearPair();
 
@@ -120,7 +120,7 @@ internal static partial class PatternRules
     [GeneratedRegex(@"\b(?:serial|s/n|sn|device|model|lot|udi|imei|pacemaker|icd|implant)" + IdCue + @"(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{4,}\b", Options)]
     public static partial Regex DeviceIdentifier();
 
-    // Any other reference number after a cue ("ref # 8336652", "policy #rg17") and long digit runs anywhere.
+    // Any other reference number after a cue ("ref # 4410297", "policy #qx42") and long digit runs anywhere.
     [GeneratedRegex(@"(?:\b(?:ref|reference|case|confirmation|conf|id|identifier|code|order|requisition|req|specimen|accession|npi)|#)" + IdCue + @"(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{2,}\b|(?<![\d.,/-])\d{7,}(?![\d.,/]\d)", Options)]
     public static partial Regex OtherIdentifier();
 

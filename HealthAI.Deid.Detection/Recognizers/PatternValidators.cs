@@ -2,7 +2,7 @@ namespace HealthAI.Deid.Detection.Recognizers;
 
 /// <summary>
 /// Validators that keep clinical numbers from being read as PHI: ventilator settings and pain scores written like dates,
-/// times written like years, ranges written like phone numbers, "3 WAY FOLEY IN PLACE" read as a street address.
+/// times written like years, ranges written like phone numbers, "3 WAY FOLEY FOR IRRIGATION" read as a street address.
 /// </summary>
 internal static partial class PatternRecognizer
 {
@@ -29,7 +29,7 @@ internal static partial class PatternRecognizer
 
     private static readonly string[] HistoryCueWords = PatternRules.HistoryCues.Split('|');
 
-    /// <summary>"CVA in 94 and 00", "MI '88, 02": the pair's first year follows a history cue, as a lone year must.</summary>
+    /// <summary>"TIA in 97 and 03", "MI '88, 02": the pair's first year follows a history cue, as a lone year must.</summary>
     private static bool FirstYearFollowsHistoryCue(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
     {
         // Walk back from the second year over the joining word and the first year to the word before them.
@@ -77,7 +77,7 @@ internal static partial class PatternRecognizer
         return before.IsEmpty || before[^1] is '\n' or '\r' || EndsWithWord(before, "a") || EndsWithWord(before, "an");
     }
 
-    /// <summary>"1->2 nov", "3-4 Jan", "5 to 6 March": the first day of a range before a month-name date belongs to it.</summary>
+    /// <summary>"3->4 oct", "3-4 Jan", "5 to 6 March": the first day of a range before a month-name date belongs to it.</summary>
     private static int WithFirstDayOfRange(ReadOnlySpan<char> text, int start)
     {
         if (start == 0 || !char.IsAsciiDigit(text[start]))
@@ -119,7 +119,7 @@ internal static partial class PatternRecognizer
     }
 
     /// <summary>
-    /// "#20fr", "#8ETT", "#20g", "#20x2" (a size or a count), "pa# 63-70" (a range), "day #8-INTACT", "ID: TMAX-99" (a word
+    /// "#20fr", "#8ETT", "#20g", "#20x2" (a size or a count), "pa# 41-48" (a range), "day #8-INTACT", "ID: TMAX-101" (a word
     /// joined to a number): what follows "#" or "ID" in a nursing note that is no identifier. Long digit runs are always kept.
     /// </summary>
     private static bool IsSizeRangeOrWord(ReadOnlySpan<char> value)
@@ -196,7 +196,7 @@ internal static partial class PatternRecognizer
             return true;
         }
 
-        // Pressure support over PEEP: small numbers near a ventilator word ("bipap 10/5", "CPAP .4%, 5/18", "on 10/5 BIPAP"),
+        // Pressure support over PEEP: small numbers near a ventilator word ("bipap 10/5", "CPAP .5%, 6/14", "on 10/5 BIPAP"),
         // or the classic "on 5/5" weaning setting.
         if (denominator.Length > 2 || !int.TryParse(denominator, out var low) || low > 20)
         {
@@ -208,7 +208,7 @@ internal static partial class PatternRecognizer
             || (match[..slash].SequenceEqual(denominator) && low is >= 5 and <= 10 && EndsWithWord(before.TrimEnd(), "on"));
     }
 
-    /// <summary>"1st step mattress", "4th ventricle", "2nd cpap trial": an ordinal before a noun is not a day of the month.</summary>
+    /// <summary>"1st step mattress", "4th ventricle", "2nd wean trial": an ordinal before a noun is not a day of the month.</summary>
     private static bool OrdinalQualifiesNoun(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
     {
         var after = text[(start + match.Length)..].TrimStart(' ');
@@ -243,7 +243,7 @@ internal static partial class PatternRecognizer
         return false;
     }
 
-    /// <summary>"900-1300", "954-1183": a range of values, not a seven-digit phone number.</summary>
+    /// <summary>"900-1300", "815-1240": a range of values, not a seven-digit phone number.</summary>
     private static bool IsNumericRange(ReadOnlySpan<char> match)
     {
         var dash = match.IndexOf('-');
@@ -255,7 +255,7 @@ internal static partial class PatternRecognizer
         return low < high && high < 2 * low;
     }
 
-    /// <summary>"12 Main St" is an address; "3 WAY FOLEY IN PLACE", "120 PER DR", "4 MG SQ" are not.</summary>
+    /// <summary>"12 Main St" is an address; "3 WAY FOLEY FOR IRRIGATION", "120 PER DR", "4 MG SQ" are not.</summary>
     private static bool IsPlausibleStreet(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
     {
         var before = text[..start].TrimEnd(' ');

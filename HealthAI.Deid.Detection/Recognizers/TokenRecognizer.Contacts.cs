@@ -1,15 +1,15 @@
 namespace HealthAI.Deid.Detection.Recognizers;
 
 /// <summary>
-/// Name rules around contact details and titles: the words before a phone cue ("Lopie Certusi cell# 410-..."), and an initial
-/// after a personal title ("Mr I. remained", "MS S. CARE").
+/// Name rules around contact details and titles: the words before a phone cue ("Orla Brennick cell# 555-..."), and an initial
+/// after a personal title ("Mr O. agreed", "MS T. QUIET").
 /// </summary>
 internal sealed partial class TokenRecognizer
 {
     /// <summary>Words that introduce a phone number; the name-like words just before them are the person it reaches.</summary>
     private static readonly string[] PhoneCues = ["cell", "phone", "tel", "mobile", "pager", "beeper", "home", "work", "office", "ph"];
 
-    /// <summary>"Lopie Certusi cell# 410-322-1419", "MARY KOCH HOME 410 ...": up to three name-like words before a phone cue.</summary>
+    /// <summary>"Orla Brennick cell# 555-010-4321", "ANNE TOLLAND HOME 555 ...": up to three name-like words before a phone cue.</summary>
     private static void MarkNameBeforePhone(ReadOnlySpan<char> text, Span<Token> tokens, int cueIndex)
     {
         var cue = tokens[cueIndex];
@@ -40,7 +40,7 @@ internal sealed partial class TokenRecognizer
         }
     }
 
-    /// <summary>"mr I remained", "MS S. CARE": a personal title, then one capital letter written as an initial.</summary>
+    /// <summary>"mr O agreed", "MS T. QUIET": a personal title, then one capital letter written as an initial.</summary>
     private static void MarkInitialAfterTitle(ReadOnlySpan<char> text, Span<Token> tokens, int index)
     {
         ref var initial = ref tokens[index];

@@ -30,7 +30,7 @@ internal sealed partial class TokenRecognizer
             return next.End - next.Start > 2 || char.IsUpper(text[next.Start]) || gap.Contains(' ');
         }
 
-        // A role ("RN", "NP", "attending") before a full stop ends its sentence: "on 6l np. Face tent".
+        // A role ("RN", "NP", "attending") before a full stop ends its sentence: "on 5l np. Face mask".
         if (!IsPersonalTitle(word) && gap.Contains('.'))
         {
             return false;
@@ -64,7 +64,7 @@ internal sealed partial class TokenRecognizer
         word.Equals("ms", StringComparison.OrdinalIgnoreCase) || word.Equals("mr", StringComparison.OrdinalIgnoreCase)
         || word.Equals("mrs", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>"W. MAROTTA", "q. lander", "J. Chang": a single letter with a full stop before a name-like word.</summary>
+    /// <summary>"W. TELLAMY", "q. fenwright", "J. Okafor": a single letter with a full stop before a name-like word.</summary>
     private static void MarkInitialAndSurname(ReadOnlySpan<char> text, Span<Token> tokens, int index)
     {
         ref var initial = ref tokens[index];
@@ -74,7 +74,7 @@ internal sealed partial class TokenRecognizer
             || (text[initial.Start] is 'S' or 's' or 'A' or 'a' or 'P' or 'p' && text[..initial.Start].TrimEnd(' ').EndsWith('\n'))
             || initial.End + 1 >= text.Length || text[initial.End + 1] != ' ')
         {
-            // SOAP headings ("A. SEPSIS", "P. ANTIBX" at a line start) and "I & O." are not initials; an initial is followed by
+            // SOAP headings ("A. PNEUMONIA", "P. CEFTRIAX" at a line start) and "I & O." are not initials; an initial is followed by
             // a space ("a.pnx" is shorthand).
             // Not a lone letter with a full stop ("n/v.", "20s.", "p.o." are not initials), or a side ("R. mainstem").
             return;
@@ -96,7 +96,7 @@ internal sealed partial class TokenRecognizer
         }
     }
 
-    /// <summary>"SWACKHAMER AWARE", "Bea Tura aware": up to two name-like words before a word that vouches for a person.</summary>
+    /// <summary>"GRUNDVIK AWARE", "Wilma Tarrow aware": up to two name-like words before a word that vouches for a person.</summary>
     private static void MarkNameBeforeCue(ReadOnlySpan<char> text, Span<Token> tokens, int cueIndex)
     {
         for (var j = cueIndex - 1; j >= 0 && cueIndex - j <= 2; j--)
@@ -121,7 +121,7 @@ internal sealed partial class TokenRecognizer
     }
 
     /// <summary>
-    /// A note that ends with a line of one to three name-like words ("SUSAN", "Mary Rueping", "J. Smith") is signed: the line is
+    /// A note that ends with a line of one to three name-like words ("SUSAN", "Mary Dunleavy", "J. Smith") is signed: the line is
     /// the writer's name.
     /// </summary>
     private static void MarkSignature(ReadOnlySpan<char> text, Span<Token> tokens)
@@ -189,7 +189,7 @@ internal sealed partial class TokenRecognizer
             || after.Equals("ed", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>"Holy Cross", "SACRED HEART", "Daytona Beach": a known institution or multi-word town starting at this token.</summary>
+    /// <summary>"Holy Cross", "SACRED HEART", "Myrtle Beach": a known institution or multi-word town starting at this token.</summary>
     private void MarkPlacePhrase(ReadOnlySpan<char> text, Span<Token> tokens, int index)
     {
         foreach (var phrase in _context.PlacePhrasesStartingWith(text[tokens[index].Start..tokens[index].End]))
@@ -222,7 +222,7 @@ internal sealed partial class TokenRecognizer
         }
     }
 
-    /// <summary>"U Maryland", "Univ of Maryland": a university hospital named after a state (a state alone is not PHI).</summary>
+    /// <summary>"U Vermont", "Univ of Vermont": a university hospital named after a state (a state alone is not PHI).</summary>
     private static void MarkUniversity(ReadOnlySpan<char> text, Span<Token> tokens, int index)
     {
         var word = text[tokens[index].Start..tokens[index].End];
@@ -260,7 +260,7 @@ internal sealed partial class TokenRecognizer
             return false;
         }
 
-        // "LIVES WITH SON AND FAMILY IN ROCKVILLE": the verb may stand a few words back, within the sentence.
+        // "STAYS WITH HER NIECE AND TWO SONS IN ASHBYTOWN": the verb may stand a few words back, within the sentence.
         for (var j = index - 2; j >= 0 && j >= index - 6 && !text[tokens[j].End..tokens[j + 1].Start].ContainsAny(SentenceBreaks); j--)
         {
             var word = text[tokens[j].Start..tokens[j].End];
@@ -298,7 +298,7 @@ internal sealed partial class TokenRecognizer
     private static bool IsWord(ReadOnlySpan<char> text, Token token, string word) =>
         text[token.Start..token.End].Equals(word, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>"QUARTERMAIN 2": a long capitalized word in one case; not "AVpaced 70" or "REINTUBATION 9/30".</summary>
+    /// <summary>"WYNDCASTLE 2": a long capitalized word in one case; not "Vpaced 80" or "EXTUBATION 4/12".</summary>
     private static bool LooksLikeWardName(ReadOnlySpan<char> text, Token token)
     {
         var word = text[token.Start..token.End];
@@ -311,7 +311,7 @@ internal sealed partial class TokenRecognizer
         index + 1 < tokens.Length && IsJoined(text, tokens[index], tokens[index + 1], allowComma: false)
         && text[tokens[index + 1].Start..tokens[index + 1].End].Equals(word, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Words before a ward or unit written with its floor number ("on Quartermain 2", "per Quartermain 3 RN").</summary>
+    /// <summary>Words before a ward or unit written with its floor number ("on Wyndcastle 2", "per Wyndcastle 3 RN").</summary>
     private static bool IsUnitCue(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int index)
     {
         if (index == 0 || !IsJoined(text, tokens[index - 1], tokens[index], allowComma: false))

@@ -2,8 +2,8 @@ namespace HealthAI.Deid.Detection.Recognizers;
 
 /// <summary>
 /// Context rules for places that no list can hold: employers ("CEO of IBM"), facilities named by a modifier or an acronym
-/// ("the general hospital", "MD Hospital"), cities' acronyms after a residence cue ("lives in DC"), towns known by their suffix ("Germantown"), wards listed with units
-/// ("MICU/Quartermain/CCU") and "St" written without its full stop ("a bed @ St A.").
+/// ("the general hospital", "XY Hospital"), cities' acronyms after a residence cue ("lives in DC"), towns known by their suffix ("Ashbytown"), wards listed with units
+/// ("MICU/Wyndcastle/CCU") and "St" written without its full stop ("a room @ St E.").
 /// </summary>
 internal sealed partial class TokenRecognizer
 {
@@ -16,13 +16,13 @@ internal sealed partial class TokenRecognizer
 
     private static readonly string[] EmployerLinks = ["of", "at", "for", "by", "from"];
 
-    /// <summary>Endings of US town names ("Germantown", "Catonsville", "Glen Burnie" aside): a word no list knows ending so is a town.</summary>
+    /// <summary>Endings of US town names ("Ashbytown", "Pellsville", "Glen Wexcombe" aside): a word no list knows ending so is a town.</summary>
     private static readonly string[] TownSuffixes =
     [
         "town", "ville", "burg", "burgh", "boro", "borough", "field", "ford", "dale", "wood", "port", "shire", "haven", "mont",
     ];
 
-    /// <summary>Units that wards are listed with ("MICU/Quartermain/CCU").</summary>
+    /// <summary>Units that wards are listed with ("MICU/Wyndcastle/CCU").</summary>
     private static readonly string[] UnitAcronyms = ["micu", "sicu", "ccu", "csru", "icu", "nicu", "picu", "pacu", "tsicu", "vicu", "cvicu", "ccu", "er", "ew", "ed", "or"];
 
     /// <summary>Two-letter postal codes of the states (a state is not PHI); "DC" is a city and is not among them.</summary>
@@ -50,7 +50,7 @@ internal sealed partial class TokenRecognizer
             && ((index > 0 && (tokens[index - 1].Flags & TokenFlags.PlaceCue) != 0 && IsJoined(text, tokens[index - 1], token, allowComma: false))
                 || (IsStrictTitleCase(text, token) && index > 0 && char.IsLower(text[tokens[index - 1].Start]))))
         {
-            // "church in Germantown", "FROM CATONSVILLE", "visited Smithfield yesterday": the suffix of a town on a word that is no
+            // "chapel in Ashbytown", "FROM PELLSVILLE", "visited Cardewfield yesterday": the suffix of a town on a word that is no
             // English word or term, after a place cue or capitalized mid-sentence (a misspelt "SUPPPORT" in capitals stays).
             Mark(ref token, PhiType.Location, "town-suffix");
         }
@@ -71,13 +71,13 @@ internal sealed partial class TokenRecognizer
             && FollowsAtSign(text, token) && IsJoined(text, token, tokens[index + 1], allowComma: false)
             && (IsInitial(text, tokens[index + 1]) || IsStrictTitleCase(text, tokens[index + 1])))
         {
-            // "a bed @ St A.", "@ St Agnes": after "@", "St" is a saint's hospital even without its full stop.
+            // "a room @ St E.", "@ St Elmo": after "@", "St" is a saint's hospital even without its full stop.
             Mark(ref token, PhiType.Location, "saint-place");
             Mark(ref tokens[index + 1], PhiType.Location, "saint-place");
         }
     }
 
-    /// <summary>"CEO OF IBM", "works at Acme Tool", "retired from Bethlehem Steel": up to three words naming the employer.</summary>
+    /// <summary>"CEO OF INITECH", "works at Acme Tool", "retired from Bethlehem Steel": up to three words naming the employer.</summary>
     private static void MarkEmployer(ReadOnlySpan<char> text, Span<Token> tokens, int first)
     {
         for (var j = first; j < tokens.Length && j < first + 3; j++)
@@ -97,7 +97,7 @@ internal sealed partial class TokenRecognizer
     }
 
     /// <summary>
-    /// "the general hospital", "Memorial Hospital", "admitted from MD Hospital": a facility word after a word that makes it
+    /// "the general hospital", "Memorial Hospital", "admitted from XY Hospital": a facility word after a word that makes it
     /// one facility (a proper-name modifier, or an acronym before a capitalized facility word in mixed-case text).
     /// </summary>
     private static void MarkNamedFacility(ReadOnlySpan<char> text, Span<Token> tokens, int institutionIndex)
@@ -133,7 +133,7 @@ internal sealed partial class TokenRecognizer
     }
 
     /// <summary>
-    /// "sent to Warren Grant EW": in mixed-case text, a capitalized word right after a place found after a lower-case word
+    /// "sent to Brayford Main EW": in mixed-case text, a capitalized word right after a place found after a lower-case word
     /// continues that place's name.
     /// </summary>
     private static bool ContinuesPlace(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int index)

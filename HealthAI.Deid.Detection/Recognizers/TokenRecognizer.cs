@@ -103,7 +103,7 @@ internal sealed partial class TokenRecognizer
                 i++;
             }
 
-            // "DAUGHTER-KRISSY", "Kessler-Adventist": a hyphenated word that no list knows is read as its parts; known ones
+            // "NIECE-TAMSIN", "Brayford-Methodist": a hyphenated word that no list knows is read as its parts; known ones
             // ("a-fib", "swan-ganz", "cheyne-stokes") stay whole.
             var word = text[start..i];
             if (word.Contains('-') && !_flags.ContainsKey(word))
@@ -164,7 +164,7 @@ internal sealed partial class TokenRecognizer
                 && (!IsWord(text, tokens[i - 1], "social") || (flags & (TokenFlags.Common | TokenFlags.GivenName)) != TokenFlags.Common);
             var afterPlaceCue = (previous & TokenFlags.PlaceCue) != 0;
             var afterPatientCue = (previous & TokenFlags.PatientCue) != 0;
-            // "on Quartermain 2", "per Quartermain 3 RN": only an unknown word can be a ward, so only those look at the word before.
+            // "on Wyndcastle 2", "per Wyndcastle 3 RN": only an unknown word can be a ward, so only those look at the word before.
             var afterUnitCue = afterPlaceCue || (unknown && length > 3 && IsUnitCue(text, tokens, i));
 
             var titleCase = IsTitleCase(text, token);
@@ -216,13 +216,13 @@ internal sealed partial class TokenRecognizer
             else if (unknown && length > 3 && (afterUnitCue || LooksLikeWardName(text, token))
                 && FollowedByUnitNumber(text, token, allowFloors: afterUnitCue))
             {
-                // "transfer to Quartermain 2": an unknown word followed by a floor or unit number is a place.
+                // "transfer to Wyndcastle 2": an unknown word followed by a floor or unit number is a place.
                 Mark(ref token, PhiType.Location, "unit-after-place-cue");
             }
             else if (unknown && length > 3 && (IsResidenceCue(text, tokens, i)
                 || (FollowedByWord(text, tokens, i, "area") && i > 0 && (previous & TokenFlags.PlaceCue) != 0 && char.IsUpper(text[token.Start]))))
             {
-                // "lives in Catonsville", "daughter of Reisterstown", "shelter in Edgemere area": a word no list knows is a town.
+                // "lives in Pellsville", "daughter of Ardenvale", "hostel in Pellmoor area": a word no list knows is a town.
                 Mark(ref token, PhiType.Location, "town-after-residence-cue");
             }
             else if (unknown && length > 3 && afterPlaceCue && IsTransferCue(text, tokens, i) && !char.IsLower(text[token.Start]))
@@ -240,7 +240,7 @@ internal sealed partial class TokenRecognizer
                 && (tokens[i + 1].Flags & TokenFlags.Stop) == 0
                 && ((tokens[i + 1].Flags & TokenFlags.Common) == 0 || (tokens[i + 1].Flags & TokenFlags.GivenName) != 0))
             {
-                // "St. Agnes", "ST MARY'S"; not "SR TO ST. HIGH PRESSURES" (sinus tachycardia).
+                // "St. Agnes", "ST MARY'S"; not "SR TO ST. HIGH HR" (sinus tachycardia).
                 Mark(ref token, PhiType.Location, "saint-place");
                 Mark(ref tokens[i + 1], PhiType.Location, "saint-place");
             }
@@ -293,7 +293,7 @@ internal sealed partial class TokenRecognizer
                 }
 
                 // Most words have no detected name beside them: look at the neighbours before the word's own shape.
-                // A full stop after a name ends it ("Dr. Vasquez. Milrinone ..."), unless the name is an initial ("J. Smith").
+                // A full stop after a name ends it ("Dr. Okonkwo. Milrinone ..."), unless the name is an initial ("J. Smith").
                 if (i > 0 && ContinuesPlace(text, tokens, i))
                 {
                     Mark(ref token, PhiType.Location, "place-adjacent");
@@ -315,12 +315,12 @@ internal sealed partial class TokenRecognizer
                 var titleCase = IsTitleCase(text, token);
                 var clinical = (token.Flags & TokenFlags.Stop) != 0;
                 var unknownWord = (token.Flags & (TokenFlags.Common | TokenFlags.Stop)) == 0 && token.End - token.Start > 2;
-                // Before a detected name, a name that is also a word is a first name ("mary souza"); after one, only a
-                // capitalized word or a name that is not a word continues it ("Alice Kovacek", "Dr Vasquez team" keeps "team").
+                // Before a detected name, a name that is also a word is a first name ("mary tolland"); after one, only a
+                // capitalized word or a name that is not a word continues it ("Alice Kovacek", "Dr Okonkwo team" keeps "team").
                 var strictTitle = IsStrictTitleCase(text, token);
                 var wordName = (token.Flags & TokenFlags.Common) == 0 || (token.Flags & TokenFlags.GivenName) != 0;
-                // A word no list knows after a name is its surname in any case ("LEONA LABOWICH", "karen ann yanulis").
-                // "Patricia WAITE": a surname in capitals after a capitalized given name, in mixed-case text.
+                // A word no list knows after a name is its surname in any case ("LEONA HARTSKILL", "karen ann brennick").
+                // "Patricia DUNMORE": a surname in capitals after a capitalized given name, in mixed-case text.
                 var capitalSurname = leftIsName && !clinical && token.End - token.Start > 2 && !text[token.Start..token.End].ContainsAnyInRange('a', 'z')
                     && (tokens[i - 1].Flags & TokenFlags.GivenName) != 0 && IsStrictTitleCase(text, tokens[i - 1]);
                 var left = leftIsName && (isInitial || capitalSurname || (isName && !clinical && (wordName || strictTitle)) || ((unknownWord || clinical) && titleCase)
@@ -372,7 +372,7 @@ internal sealed partial class TokenRecognizer
             Mark(ref tokens[j], PhiType.Location, "institution-name");
         }
 
-        // Proper-name institution words ("Memorial", "Sinai") following a marked word are part of the name; a generic one
+        // Proper-name institution words ("Memorial", "Carmel") following a marked word are part of the name; a generic one
         // ("hospital", "rehab") is not PHI by itself.
         var afterPlace = institutionIndex > 0 && tokens[institutionIndex - 1].Result is not null
             && tokens[institutionIndex - 1].ResultType == PhiType.Location && IsJoined(text, tokens[institutionIndex - 1], tokens[institutionIndex], allowComma: false);
@@ -389,9 +389,9 @@ internal sealed partial class TokenRecognizer
             return; // "MD'S AWARE": a possessive credential is the role, not a signature.
         }
 
-        // "Nancy Jones, RN", "Q. LANDER RRT", "MURIELE WILLIAM RN": up to three name-like words before a credential. One word
+        // "Nancy Pellard, RN", "Q. FARRINGDON RRT", "ODETTE WILLIAM RN": up to three name-like words before a credential. One word
         // alone must be a name that is no ordinary word; two or three count when one of them is an initial, a given name or a
-        // name that is no word ("EDWARD C. JONES, RRT" although "jones" is a word).
+        // name that is no word ("ROLAND C. BAKER, RRT" although "baker" is a word).
         var first = credentialIndex;
         var strong = false;
         var lone = false;
@@ -439,8 +439,8 @@ internal sealed partial class TokenRecognizer
 
     private static bool FollowedByUnitNumber(ReadOnlySpan<char> text, Token token, bool allowFloors)
     {
-        // "Quartermain 2", "QUARTERMAIN 3 RN": one or two digits standing alone after a space; not a dose ("DOBUT 4MCG",
-        // "droperidol 0.625mg", "MgSO4", "IABP 1:1", "hepat 1 pm").
+        // "Wyndcastle 2", "WYNDCASTLE 3 RN": one or two digits standing alone after a space; not a dose ("DOBUT 4MCG",
+        // "haldol 0.5mg", "MgSO4", "IABP 1:1", "hep 2 pm").
         var rest = text[token.End..];
         var i = 0;
         while (i < rest.Length && rest[i] == ' ')
@@ -459,10 +459,10 @@ internal sealed partial class TokenRecognizer
         if (stop == '/' && allowFloors && digits + 1 < rest.Length && char.IsAsciiDigit(rest[digits + 1])
             && (digits + 2 == rest.Length || !char.IsAsciiDigit(rest[digits + 2])))
         {
-            return true; // "transfer to Quartermain 2/3": either floor
+            return true; // "transfer to Wyndcastle 2/3": either floor
         }
 
-        // Written together ("quartermain2") only after a place cue and for a long word: "MgSO4" is a drug.
+        // Written together ("wyndcastle2") only after a place cue and for a long word: "MgSO4" is a drug.
         var together = i == 0 && allowFloors && token.End - token.Start > 5 && digits - i == 1;
         if ((i == 0 && !together) || digits == i || digits - i > 2 || !(fullStop || stop is ' ' or '\n' or '\r' or ',' or ';' or ')'))
         {

@@ -9,7 +9,7 @@ namespace HealthAI.Deid.Tests;
 /// </summary>
 public sealed class CorpusMeasurementTests
 {
-    private static string? CorpusFolder()
+    internal static string? CorpusFolder()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -78,7 +78,7 @@ public sealed class DetectorTests
     [InlineData("Seen by Dr. Parkinson today.", "Parkinson")]
     [InlineData("DR FOLEY AWARE OF BP.", "FOLEY")]
     [InlineData("wife Mary called.", "Mary")]
-    [InlineData("Nancy Jones, RN", "Jones")]
+    [InlineData("Nancy Pellard, RN", "Pellard")]
     [InlineData("dr vaseqez paged re: labs", "vaseqez")]
     [InlineData("Patient John Smith seen today.", "John")]
     [InlineData("Patient John Smith seen today.", "Smith")]

@@ -61,7 +61,7 @@ public sealed class OrganisationDateAndAgeRuleTests
 
     [Theory]
     [InlineData("pt transferred from UMX Hospital at 1400.", "Hospital")]
-    [InlineData("SOCIAL: HUSBAND IN MOST OF DAY.", "DAY")]
+    [InlineData("SOCIAL: WIFE HERE MOST OF DAY.", "DAY")]
     [InlineData("son who lives in MD called.", "MD")]
     [InlineData("RESP: WEANED FROM PS 15 TO 10.", "PS")]
     [InlineData("Pt is in general good spirits.", "good")]
@@ -146,7 +146,7 @@ public sealed class OrganisationDateAndAgeRuleTests
             "Patricia", "WAITE", "mr", "Ms", "S.", "I", "cell#", "410-555-0142", "home", "CEO", "of", "works", "at", "IBMX", "@", "St",
             "A.", "in", "lives", "DC", "general", "hospital", "Hospital", "MD", "from", "to", "Tacoma", "Crest", "MICU/", "/CCU",
             "FENWICKHALL", "Brindletown", "on", "7-8", "CVA", "94", "and", "00", "'", "14'", "98", "s/p", "a", "1->2", "nov,", "96",
-            "10/03/10/04", "sept.", "since", "-", ",", ".", "\n", " ",
+            "11/05/11/06", "sept.", "since", "-", ",", ".", "\n", " ",
         ];
         var random = new Random(20261122);
         for (var i = 0; i < 3000; i++)

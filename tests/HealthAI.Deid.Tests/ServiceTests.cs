@@ -44,7 +44,7 @@ public sealed class ServiceTests : IClassFixture<ServiceTests.Server>
     [Fact]
     public async Task Deidentify_returns_text_and_entities_with_original_offsets()
     {
-        const string text = "Seen by Dr. Healey on 7/22, call 410-555-0199.";
+        const string text = "Seen by Dr. Halvorsen on 7/22, call 410-555-0199.";
         var response = await _server.Client.PostAsJsonAsync("/v1/deidentify", new { text, mode = "placeholder" }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("http", response.RequestMessage!.RequestUri!.Scheme);
@@ -149,7 +149,7 @@ public sealed class ServiceTests : IClassFixture<ServiceTests.Server>
         using var factory = new DeidServiceFactory("Development", new Dictionary<string, string?>());
         factory.StartServer();
         using var client = factory.CreateClient();
-        var response = await client.PostAsJsonAsync("/v1/deidentify", new { text = "Dr. Healey", mode = "surrogate" }, TestContext.Current.CancellationToken);
+        var response = await client.PostAsJsonAsync("/v1/deidentify", new { text = "Dr. Halvorsen", mode = "surrogate" }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(factory.Logs.Lines, l => l.Contains("random per-process key", StringComparison.Ordinal));
     }

@@ -24,7 +24,7 @@ public sealed class SyntheticNotes(int seed)
         var f = _faker;
         builder.Text($"{f.PickRandom("NURSING PROGRESS NOTE", "MICU nsg note", "Admission note")}\n");
         builder.Text($"Pt is a {f.Random.Int(20, 88)} yo {f.PickRandom("male", "female")} admitted on ").Phi(PhiType.Date, f.Date.Past(3).ToString("M/d/yyyy", System.Globalization.CultureInfo.InvariantCulture));
-        builder.Text(" from ").Phi(PhiType.Location, f.PickRandom("Calvert", "Harwood", "Kessler", "Brookline")).Text(" Hospital. ");
+        builder.Text(" from ").Phi(PhiType.Location, f.PickRandom("Ashgrove", "Harwood", "Pellmoor", "Brookline")).Text(" Hospital. ");
         builder.Text("Seen by ").Text(f.PickRandom(ClinicianTitles)).Text(" ").Phi(PhiType.Name, f.Name.LastName()).Text(" this am. ");
         builder.Text($"PMH: CAD, s/p CABG '").Phi(PhiType.Date, f.Random.Int(80, 99).ToString(System.Globalization.CultureInfo.InvariantCulture)).Text(", Foley catheter in place, hx of Parkinson's disease.\n");
         builder.Text("Social: ").Text(f.PickRandom(Relations)).Text(" ").Phi(PhiType.Name, f.Name.FirstName()).Text(" ").Phi(PhiType.Name, f.Name.LastName())

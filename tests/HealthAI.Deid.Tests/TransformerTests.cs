@@ -12,10 +12,10 @@ public sealed class TransformerTests
     [Theory]
     [InlineData(DeidMode.Placeholder, "Seen by Dr. [NAME] on [DATE].")]
     [InlineData(DeidMode.Redact, "Seen by Dr.  on .")]
-    [InlineData(DeidMode.Mask, "Seen by Dr. Xxxxxx on #/##.")]
+    [InlineData(DeidMode.Mask, "Seen by Dr. Xxxxxxxxx on #/##.")]
     public void Modes_replace_spans(DeidMode mode, string expected)
     {
-        const string text = "Seen by Dr. Healey on 7/22.";
+        const string text = "Seen by Dr. Halvorsen on 7/22.";
         var spans = TestDetector.Instance.Detect(text);
         var result = _transformer.Transform(text, spans, mode);
         Assert.Equal(expected, result.Text);
@@ -25,14 +25,14 @@ public sealed class TransformerTests
     [Fact]
     public void Surrogates_are_consistent_within_a_patient_and_differ_across()
     {
-        const string text = "Dr. Healey saw pt; HEALEY paged again.";
+        const string text = "Dr. Halvorsen saw pt; HALVORSEN paged again.";
         var spans = TestDetector.Instance.Detect(text);
         var first = _transformer.Transform(text, spans, DeidMode.Surrogate, "patient-1");
         var again = _transformer.Transform(text, spans, DeidMode.Surrogate, "patient-1");
         Assert.Equal(first.Text, again.Text);
         var names = first.Replacements.Where(r => r.Span.Type == PhiType.Name).Select(r => r.Value.ToUpperInvariant()).Distinct().ToList();
         Assert.Single(names);
-        Assert.DoesNotContain("Healey", first.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Halvorsen", first.Text, StringComparison.OrdinalIgnoreCase);
 
         var other = Enumerable.Range(0, 20).Select(i => _transformer.Transform(text, spans, DeidMode.Surrogate, $"patient-{i + 2}").Text);
         Assert.Contains(other, t => t != first.Text);
