@@ -19,7 +19,8 @@ public static class BenchmarkCli
     public const string SoakCommandName = "soak";
 
     /// <summary>True when <paramref name="args"/> name one of this tool's commands rather than BenchmarkDotNet's.</summary>
-    public static bool Handles(IReadOnlyList<string> args) => args.Count > 0 && args[0] is LoadCommandName or SoakCommandName;
+    public static bool Handles(IReadOnlyList<string> args) =>
+        args.Count > 0 && args[0] is LoadCommandName or SoakCommandName or Gateway.BareForwarder.CommandName;
 
     public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken) =>
         BuildRoot().Parse(args).InvokeAsync(cancellationToken: cancellationToken);
@@ -49,7 +50,24 @@ public static class BenchmarkCli
         soakCommand.SetAction((result, token) => RunSoakAsync(soak, result, token));
         root.Subcommands.Add(loadCommand);
         root.Subcommands.Add(soakCommand);
+        root.Subcommands.Add(CreateBareForwarderCommand());
         return root;
+    }
+
+    // Hidden: the forwarding benchmark starts it as a process (the ".NET floor" peer of nginx and the gateway).
+    private static Command CreateBareForwarderCommand()
+    {
+        var listen = new Option<Uri>("--listen") { Description = "Address to listen on, e.g. http://127.0.0.1:5000.", Required = true };
+        var backend = new Option<Uri>("--backend") { Description = "Address every request is forwarded to.", Required = true };
+        var command = new Command(Gateway.BareForwarder.CommandName, "A minimal ASP.NET Core reverse proxy, the forwarding benchmark's .NET floor.")
+        {
+            Hidden = true,
+        };
+        command.Options.Add(listen);
+        command.Options.Add(backend);
+        command.SetAction((result, token) =>
+            Gateway.BareForwarder.RunAsync(result.GetValue(listen)!, result.GetValue(backend)!, token));
+        return command;
     }
 
     private static Command CreateCommand(string name, LoadOptions options)
