@@ -67,6 +67,12 @@ public class BareForwarderTests
         Assert.False(BenchmarkCli.Handles(["--filter", "*GatewayForwarding*"]));
     }
 
+    [Theory]
+    [InlineData("nope", "http://127.0.0.1:2")]
+    [InlineData("http://127.0.0.1:1", "ftp://127.0.0.1:2")]
+    public async Task AnAddressThatIsNoHttpUrlIsAUsageError(string listen, string backend) =>
+        Assert.Equal(2, await BenchmarkCli.RunAsync([BareForwarder.CommandName, "--listen", listen, "--backend", backend], TestContext.Current.CancellationToken));
+
     private static async Task<RunningForwarder> StartForwarderAsync(Uri backend)
     {
         var app = BareForwarder.Create(new Uri("http://127.0.0.1:0"), backend);

@@ -57,8 +57,8 @@ public static class BenchmarkCli
     // Hidden: the forwarding benchmark starts it as a process (the ".NET floor" peer of nginx and the gateway).
     private static Command CreateBareForwarderCommand()
     {
-        var listen = new Option<Uri>("--listen") { Description = "Address to listen on, e.g. http://127.0.0.1:5000.", Required = true };
-        var backend = new Option<Uri>("--backend") { Description = "Address every request is forwarded to.", Required = true };
+        var listen = new Option<string>("--listen") { Description = "Address to listen on, e.g. http://127.0.0.1:5000.", Required = true };
+        var backend = new Option<string>("--backend") { Description = "Address every request is forwarded to.", Required = true };
         var command = new Command(Gateway.BareForwarder.CommandName, "A minimal ASP.NET Core reverse proxy, the forwarding benchmark's .NET floor.")
         {
             Hidden = true,
@@ -66,7 +66,9 @@ public static class BenchmarkCli
         command.Options.Add(listen);
         command.Options.Add(backend);
         command.SetAction((result, token) =>
-            Gateway.BareForwarder.RunAsync(result.GetValue(listen)!, result.GetValue(backend)!, token));
+            HttpUrl(result.GetValue(listen), "--listen") is { } listenUrl && HttpUrl(result.GetValue(backend), "--backend") is { } backendUrl
+                ? Gateway.BareForwarder.RunAsync(listenUrl, backendUrl, token)
+                : Task.FromResult(2));
         return command;
     }
 
@@ -174,6 +176,17 @@ public static class BenchmarkCli
         settings.Seed,
         settings.ModelRepository,
         settings.GeneratedModelPreset);
+
+    private static Uri? HttpUrl(string? value, string option)
+    {
+        if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp)
+        {
+            return uri;
+        }
+
+        Fail([$"{option}: '{value}' is no absolute http:// URL."]);
+        return null;
+    }
 
     private static int Fail(IEnumerable<string> errors)
     {
