@@ -20,7 +20,7 @@ namespace HealthAI.Benchmarks.Gateway;
 /// Needs nginx on the PATH (<c>apt-get install nginx</c>). The bare forwarder needs no build of its own: it is this benchmarks
 /// assembly started as a process in its hidden <c>bare-forwarder --listen URL --backend URL</c> mode.
 /// Measured 2026-11-22 on the shared 2-core box (load average 2.8-4.8, the 256-invocation job): proxy CPU per request at 64
-/// connections nginx 30 us, bare forwarder 58 us, gateway 122 us (at 1 connection 39 / 124 / 249 us); so of the gateway's
+/// connections nginx 30 us, bare forwarder 53 us, gateway 122 us (at 1 connection 39 / 124 / 249 us); so of the gateway's
 /// cost about half is what any ASP.NET Core proxy pays here and half is the gateway's own.
 /// </remarks>
 [Config(typeof(Config))]
