@@ -54,8 +54,10 @@ internal static class JsonPost
 }
 
 /// <summary>
-/// The three paths measured in one run: a trivial Kestrel backend called directly, nginx (Debian package, <c>proxy_pass</c> with
-/// upstream keepalive) in front of it, and the HealthAI gateway (its Release build, as its own process) in front of it.
+/// The paths measured in one run: a trivial Kestrel backend called directly, nginx (Debian package, <c>proxy_pass</c> with
+/// upstream keepalive) in front of it, the bare .NET forwarder
+/// (<see cref="global::HealthAI.Benchmarks.Gateway.BareForwarder"/>, this assembly run as its own process) in front of it,
+/// and the HealthAI gateway (its Release build, as its own process) in front of it.
 /// </summary>
 internal sealed class ForwardingTargets : IAsyncDisposable
 {
@@ -73,19 +75,26 @@ internal sealed class ForwardingTargets : IAsyncDisposable
 
     public Uri Gateway { get; private set; } = null!;
 
-    /// <summary>The proxy process (nginx or the gateway) when one was started: its CPU time per request is the figure that stays
+    public Uri BareForwarder { get; private set; } = null!;
+
+    /// <summary>The proxy process (nginx, the bare forwarder or the gateway) when one was started: its CPU time per request is the figure that stays
     /// comparable on a busy machine, where latency and throughput move with the neighbours' load.</summary>
     public Process? Proxy { get; private set; }
 
     public string Token { get; } = CreateToken();
 
-    public static async Task<ForwardingTargets> StartAsync(bool nginx, bool gateway)
+    public static async Task<ForwardingTargets> StartAsync(bool nginx, bool gateway, bool bareForwarder = false)
     {
         var targets = new ForwardingTargets();
         await targets.StartBackendAsync();
         if (nginx)
         {
             await targets.StartNginxAsync();
+        }
+
+        if (bareForwarder)
+        {
+            await targets.StartBareForwarderAsync();
         }
 
         if (gateway)
@@ -153,6 +162,24 @@ internal sealed class ForwardingTargets : IAsyncDisposable
         Proxy = Start("nginx", ["-p", _workDir, "-c", path], new Dictionary<string, string>());
         Nginx = new Uri($"http://127.0.0.1:{port}");
         await WaitUntilAnswersAsync(new Uri(Nginx, "/v1/deidentify"), HttpMethod.Post);
+    }
+
+    // This very assembly in its hidden bare-forwarder mode: always built with the benchmarks, so a clean clone needs nothing more.
+    // The gateway's runtime settings come from the environment, since this assembly's own runtimeconfig is the benchmarks'.
+    private async Task StartBareForwarderAsync()
+    {
+        var port = FreePort();
+        var assembly = typeof(global::HealthAI.Benchmarks.Gateway.BareForwarder).Assembly.Location;
+        var environment = new Dictionary<string, string>
+        {
+            ["DOTNET_gcServer"] = "0",
+            ["DOTNET_gcConcurrent"] = "0",
+        };
+        string[] arguments =
+            [assembly, global::HealthAI.Benchmarks.Gateway.BareForwarder.CommandName, "--listen", $"http://127.0.0.1:{port}", "--backend", Backend.ToString()];
+        Proxy = Start("dotnet", arguments, environment, Path.GetDirectoryName(assembly));
+        BareForwarder = new Uri($"http://127.0.0.1:{port}");
+        await WaitUntilAnswersAsync(new Uri(BareForwarder, "/v1/deidentify"), HttpMethod.Post);
     }
 
     private async Task StartGatewayAsync()

@@ -19,7 +19,8 @@ public static class BenchmarkCli
     public const string SoakCommandName = "soak";
 
     /// <summary>True when <paramref name="args"/> name one of this tool's commands rather than BenchmarkDotNet's.</summary>
-    public static bool Handles(IReadOnlyList<string> args) => args.Count > 0 && args[0] is LoadCommandName or SoakCommandName;
+    public static bool Handles(IReadOnlyList<string> args) =>
+        args.Count > 0 && args[0] is LoadCommandName or SoakCommandName or Gateway.BareForwarder.CommandName;
 
     public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken) =>
         BuildRoot().Parse(args).InvokeAsync(cancellationToken: cancellationToken);
@@ -49,7 +50,26 @@ public static class BenchmarkCli
         soakCommand.SetAction((result, token) => RunSoakAsync(soak, result, token));
         root.Subcommands.Add(loadCommand);
         root.Subcommands.Add(soakCommand);
+        root.Subcommands.Add(CreateBareForwarderCommand());
         return root;
+    }
+
+    // Hidden: the forwarding benchmark starts it as a process (the ".NET floor" peer of nginx and the gateway).
+    private static Command CreateBareForwarderCommand()
+    {
+        var listen = new Option<string>("--listen") { Description = "Address to listen on, e.g. http://127.0.0.1:5000.", Required = true };
+        var backend = new Option<string>("--backend") { Description = "Address every request is forwarded to.", Required = true };
+        var command = new Command(Gateway.BareForwarder.CommandName, "A minimal ASP.NET Core reverse proxy, the forwarding benchmark's .NET floor.")
+        {
+            Hidden = true,
+        };
+        command.Options.Add(listen);
+        command.Options.Add(backend);
+        command.SetAction((result, token) =>
+            HttpUrl(result.GetValue(listen), "--listen") is { } listenUrl && HttpUrl(result.GetValue(backend), "--backend") is { } backendUrl
+                ? Gateway.BareForwarder.RunAsync(listenUrl, backendUrl, token)
+                : Task.FromResult(2));
+        return command;
     }
 
     private static Command CreateCommand(string name, LoadOptions options)
@@ -156,6 +176,17 @@ public static class BenchmarkCli
         settings.Seed,
         settings.ModelRepository,
         settings.GeneratedModelPreset);
+
+    private static Uri? HttpUrl(string? value, string option)
+    {
+        if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp)
+        {
+            return uri;
+        }
+
+        Fail([$"{option}: '{value}' is no absolute http:// URL."]);
+        return null;
+    }
 
     private static int Fail(IEnumerable<string> errors)
     {
