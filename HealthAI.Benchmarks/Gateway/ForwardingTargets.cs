@@ -9,33 +9,6 @@ using Microsoft.Extensions.Logging;
 
 namespace HealthAI.Benchmarks.Gateway;
 
-/// <summary>
-/// Load before measuring. The gateway is a fresh .NET process: its code starts unoptimized and tiers up under load over many
-/// seconds (longer on a busy machine), whereas nginx is native from the first request. BenchmarkDotNet's own warm-up of a few
-/// hundred operations is far too short for that, so every target (direct, nginx, gateway alike) runs its benchmark's own
-/// operation for <see cref="Duration"/> first, and the figures compare steady states. A fixed period rather than "until the
-/// rate stops improving": on a shared machine the rate is too noisy to tell a plateau from a pause.
-/// </summary>
-internal static class Warmup
-{
-    /// <summary>How long each target is loaded before measuring: 20 s, or HEALTHAI_BENCH_WARMUP_SECONDS.</summary>
-    public static readonly TimeSpan Duration = TimeSpan.FromSeconds(
-        double.TryParse(Environment.GetEnvironmentVariable("HEALTHAI_BENCH_WARMUP_SECONDS"), System.Globalization.CultureInfo.InvariantCulture, out var seconds) ? seconds : 20);
-
-    public static async Task RunAsync(Func<Task> operation)
-    {
-        var clock = Stopwatch.StartNew();
-        var operations = 0;
-        while (clock.Elapsed < Duration)
-        {
-            await operation();
-            operations++;
-        }
-
-        Console.WriteLine($"// warm-up: {operations} operations in {clock.Elapsed.TotalSeconds:F0} s");
-    }
-}
-
 /// <summary>The request both gateway benchmarks time: a JSON POST whose answer is read to the end.</summary>
 internal static class JsonPost
 {
