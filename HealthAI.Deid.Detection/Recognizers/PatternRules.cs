@@ -57,8 +57,8 @@ internal static partial class PatternRules
 
     // A month and day written with a dash after a day cue ("taken back to OR on 4-9 for clipping", "since 11-2."): the cue and
     // what follows tell it from a range of values, so only a break or a small joining word may follow ("on 1-2 pillows",
-    // "on 2-4 L" stay).
-    [GeneratedRegex(@"\b(?:on|since|until|til|till)\s+(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])(?=\s*(?:[.,;:)]|\r?\n|$)|\s+(?:for|and|at|to|with|when|where|in|by|the|he|she|pt|s/p)\b)", Options)]
+    // "on 2-4 L" stay). The cue is a look-behind so that the scan starts from digits, not from every "on" in the note.
+    [GeneratedRegex(@"(?<=\b(?:on|since|until|til|till)\s+)(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])(?=\s*(?:[.,;:)]|\r?\n|$)|\s+(?:for|and|at|to|with|when|where|in|by|the|he|she|pt|s/p)\b)", Options)]
     public static partial Regex MonthDayAfterCue();
 
     // A month name alone ("in February"): May and March need a number, being ordinary words.

@@ -28,7 +28,7 @@ public sealed class CorpusQuotationGuardTests
         ".sln", ".config", ".svg", ".sh", ".editorconfig",
     ];
 
-    private static readonly string[] SkippedFolders = ["bin", "obj", ".git", "node_modules", "TestResults", "BenchmarkDotNet.Artifacts"];
+    private static readonly string[] SkippedFolders = ["bin", "obj", ".git", "node_modules", "TestResults", "BenchmarkDotNet.Artifacts", "models"];
 
     [Fact]
     public void No_tracked_file_quotes_a_gold_phi_span_or_a_note_line_of_the_corpus()
@@ -44,7 +44,7 @@ public sealed class CorpusQuotationGuardTests
 
         var findings = new List<string>();
         var filesScanned = 0;
-        foreach (var file in SourceFiles(root!))
+        foreach (var file in (TrackedFiles(root!) ?? WalkFiles(root!)).Where(IsScanned))
         {
             filesScanned++;
             var relative = Path.GetRelativePath(root!, file).Replace('\\', '/');
@@ -98,7 +98,45 @@ public sealed class CorpusQuotationGuardTests
         return null;
     }
 
-    private static IEnumerable<string> SourceFiles(string root)
+    private static bool IsScanned(string file)
+    {
+        var name = Path.GetFileName(file);
+        return ScannedExtensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase)) || name == "README";
+    }
+
+    /// <summary>
+    /// The files git tracks: what the repository would publish. Files fetched at build time into ignored paths (a model's
+    /// vocabulary under models/) are public data, not our source, and are left out. Null where git is not available.
+    /// </summary>
+    private static List<string>? TrackedFiles(string root)
+    {
+        try
+        {
+            using var git = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("git", ["-C", root, "ls-files", "-z"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            });
+            if (git is null)
+            {
+                return null;
+            }
+
+            var output = git.StandardOutput.ReadToEnd();
+            git.WaitForExit();
+            return git.ExitCode == 0
+                ? output.Split('\0', StringSplitOptions.RemoveEmptyEntries).Select(f => Path.Combine(root, f)).Where(File.Exists).ToList()
+                : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Without git: every file under the root outside build output and tool folders.</summary>
+    private static IEnumerable<string> WalkFiles(string root)
     {
         var pending = new Stack<string>([root]);
         while (pending.Count > 0)
@@ -114,11 +152,7 @@ public sealed class CorpusQuotationGuardTests
 
             foreach (var file in Directory.EnumerateFiles(dir))
             {
-                var name = Path.GetFileName(file);
-                if (ScannedExtensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase)) || name == "README")
-                {
-                    yield return file;
-                }
+                yield return file;
             }
         }
     }
