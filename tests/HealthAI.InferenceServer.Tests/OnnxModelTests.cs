@@ -6,7 +6,6 @@ using HealthAI.KServe.Protocol;
 using HealthAI.KServe.Protocol.Grpc;
 using HealthAI.KServe.Protocol.Inference;
 using HealthAI.ModelBuilder;
-using HealthAI.OnnxRuntime;
 
 namespace HealthAI.InferenceServer.Tests;
 
@@ -25,21 +24,12 @@ public sealed class OnnxModelTests : IAsyncLifetime
             ["--model-repository", _repository.Root, "--bundled-model-preset", "none", "--intra-op-threads", "1"]);
     }
 
-    private static long[] Ids(int seed, int length) =>
-        [101, .. Enumerable.Range(0, length - 2).Select(i => (long)(1000 + ((seed * 7919) + (i * 104729)) % 20000)), 102];
-
-    private float[] InProcess(long[] ids)
-    {
-        using var session = new InferenceSession(_modelPath, new HealthAI.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1 });
-        var mask = Enumerable.Repeat(1L, ids.Length).ToArray();
-        var outputs = session.Run([TensorInput.FromInt64("input_ids", ids, 1, ids.Length), TensorInput.FromInt64("attention_mask", mask, 1, ids.Length)]);
-        return outputs[0].ToArray<float>();
-    }
+    private float[] InProcess(long[] ids) => TokenIdRequests.RunInProcess(_modelPath, ids);
 
     [Fact]
     public async Task Http_json_and_binary_infer_match_in_process_onnx_runtime()
     {
-        var ids = Ids(1, 16);
+        var ids = TokenIdRequests.Ids(1, 16);
         var expected = InProcess(ids);
         using var http = new HttpClient { BaseAddress = _server.HttpAddress };
 
@@ -60,7 +50,7 @@ public sealed class OnnxModelTests : IAsyncLifetime
     public async Task Concurrent_requests_batched_together_get_their_own_logits()
     {
         using var grpc = new GrpcTestClient(_server.GrpcAddress);
-        var sequences = Enumerable.Range(0, 12).Select(i => Ids(i + 3, 32)).ToArray();
+        var sequences = Enumerable.Range(0, 12).Select(i => TokenIdRequests.Ids(i + 3, 32)).ToArray();
 
         var results = await Task.WhenAll(sequences.Select(ids => grpc.CallAsync(GrpcMethods.ModelInfer, TokenIdRequests.Grpc("distilbert-sst2", ids))));
 

@@ -10,7 +10,6 @@ using HealthAI.KServe.Protocol;
 using HealthAI.KServe.Protocol.Grpc;
 using HealthAI.KServe.Protocol.Inference;
 using HealthAI.ModelBuilder;
-using HealthAI.OnnxRuntime;
 
 namespace HealthAI.InferenceServer.Tests;
 
@@ -75,16 +74,7 @@ public sealed class RaggedBatchingTests : IAsyncLifetime
              "--strict-readiness=false"]);
     }
 
-    private static long[] Ids(int seed, int length) =>
-        [101, .. Enumerable.Range(0, length - 2).Select(i => (long)(1000 + ((seed * 7919) + (i * 104729)) % 20000)), 102];
-
-    private float[] Unbatched(long[] ids)
-    {
-        using var session = new InferenceSession(_modelPath, new HealthAI.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1 });
-        var mask = Enumerable.Repeat(1L, ids.Length).ToArray();
-        return session.Run([TensorInput.FromInt64("input_ids", ids, 1, ids.Length), TensorInput.FromInt64("attention_mask", mask, 1, ids.Length)])[0]
-            .ToArray<float>();
-    }
+    private float[] Unbatched(long[] ids) => TokenIdRequests.RunInProcess(_modelPath, ids);
 
     private ModelVersionStatistics Statistics(string model) =>
         _server.Services.GetRequiredService<ModelManager>().Resolve(model, null).Statistics;
@@ -93,7 +83,7 @@ public sealed class RaggedBatchingTests : IAsyncLifetime
     public async Task Requests_of_different_lengths_share_one_batch_and_each_gets_its_unbatched_logits()
     {
         using var grpc = new GrpcTestClient(_server.GrpcAddress);
-        var sequences = new[] { Ids(1, 5), Ids(2, 16), Ids(3, 11) };
+        var sequences = new[] { TokenIdRequests.Ids(1, 5), TokenIdRequests.Ids(2, 16), TokenIdRequests.Ids(3, 11) };
 
         var results = await Task.WhenAll(sequences.Select(ids => grpc.CallAsync(GrpcMethods.ModelInfer, TokenIdRequests.Grpc("ragged", ids),
             cancellationToken: TestContext.Current.CancellationToken)));
