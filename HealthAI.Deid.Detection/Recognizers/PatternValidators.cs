@@ -155,11 +155,9 @@ internal static partial class PatternRecognizer
 
         var left = value[..dash];
         var right = value[(dash + 1)..];
-        return (left.Length >= 4 && !left.ContainsAnyExcept(AsciiLettersOnly)) || (right.Length >= 4 && !right.ContainsAnyExcept(AsciiLettersOnly));
+        return (left.Length >= 4 && !left.ContainsAnyExcept(CharacterClasses.AsciiLetters))
+            || (right.Length >= 4 && !right.ContainsAnyExcept(CharacterClasses.AsciiLetters));
     }
-
-    private static readonly System.Buffers.SearchValues<char> AsciiLettersOnly =
-        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
     /// <summary>"PICC IN R AC 11/17": after a side, "AC" is the antecubital fossa, not the assist-control ventilator mode.</summary>
     private static bool IsAntecubital(ReadOnlySpan<char> preceding)

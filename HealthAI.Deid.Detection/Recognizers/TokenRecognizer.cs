@@ -59,8 +59,6 @@ internal sealed partial class TokenRecognizer
         "hours", "minutes", "mmhg", "lpm", "%", "to", "-", "of",
     ];
     private static readonly SearchValues<char> SentenceBreaks = SearchValues.Create(".:;!?\n\r");
-    private static readonly SearchValues<char> AsciiLetters =
-        SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
     public void Recognize(ReadOnlySpan<char> text, List<PhiSpan> results)
     {
@@ -493,7 +491,7 @@ internal sealed partial class TokenRecognizer
 
     private static bool IsHospitalAcronym(ReadOnlySpan<char> word) =>
         // "GH", "UMMC", "JHH", "BMC": short acronyms ending the way hospital abbreviations do.
-        word.Length is >= 2 and <= 5 && !word.ContainsAnyExcept(AsciiLetters)
+        word.Length is >= 2 and <= 5 && !word.ContainsAnyExcept(CharacterClasses.AsciiLetters)
         && (word.EndsWith("h", StringComparison.OrdinalIgnoreCase) || word.EndsWith("mc", StringComparison.OrdinalIgnoreCase)
             || word.EndsWith("hc", StringComparison.OrdinalIgnoreCase))
         && !word.Equals("ch", StringComparison.OrdinalIgnoreCase);
