@@ -23,7 +23,7 @@ internal sealed partial class TokenRecognizer
     ];
 
     /// <summary>Units that wards are listed with ("MICU/Wyndcastle/CCU").</summary>
-    private static readonly string[] UnitAcronyms = ["micu", "sicu", "ccu", "csru", "icu", "nicu", "picu", "pacu", "tsicu", "vicu", "cvicu", "ccu", "er", "ew", "ed", "or"];
+    private static readonly string[] UnitAcronyms = ["micu", "sicu", "ccu", "csru", "icu", "nicu", "picu", "pacu", "tsicu", "vicu", "cvicu", "er", "ew", "ed", "or"];
 
     /// <summary>Two-letter postal codes of the states (a state is not PHI); "DC" is a city and is not among them.</summary>
     private static readonly string[] StateCodes =
