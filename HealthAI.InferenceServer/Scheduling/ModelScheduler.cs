@@ -7,8 +7,8 @@ namespace HealthAI.InferenceServer.Scheduling;
 /// Queue, dynamic batcher and instance pool of one model version. One loop forms batches: it waits for a free instance, then
 /// asks <see cref="BatchPlanner"/> what to send, sleeping (on the injected <see cref="TimeProvider"/>) until the queue delay
 /// runs out or a request arrives. Each batch runs on a free instance, on that instance's own thread (never a thread-pool one),
-/// and an instance that finishes takes the next ready batch itself (no hand-off while requests wait); requests get their own slices of the outputs. The queue is ordered by priority
-/// level (level 1 first), then by arrival.
+/// and an instance that finishes takes the next ready batch itself (no hand-off while requests wait); requests get their own
+/// slices of the outputs. The queue is ordered by priority level (level 1 first), then by arrival.
 /// </summary>
 public sealed partial class ModelScheduler : IAsyncDisposable
 {
