@@ -45,7 +45,7 @@ public class GatewayAnalyzeBenchmarks : IDisposable
         _client = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 1, UseCookies = false });
         _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _targets.Token);
         AnalyzeAsync().GetAwaiter().GetResult();
-        Warmup.RunAsync(AnalyzeAsync).GetAwaiter().GetResult();
+        Warmup.RunAsync(AnalyzeAsync, _targets.Proxy).GetAwaiter().GetResult();
     }
 
     [Benchmark]

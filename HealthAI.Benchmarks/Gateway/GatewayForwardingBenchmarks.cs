@@ -72,10 +72,10 @@ public class GatewayForwardingBenchmarks : IDisposable
         _client = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = Connections, UseCookies = false });
         _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _targets.Token);
 
-        // Warm every connection and fail fast if the path is broken, then run the same load for a few seconds so every path is
-        // measured in steady state: the gateway's JIT tiers up under load, which nginx and the direct path do not need.
+        // Warm every connection and fail fast if the path is broken, then run the same load until the JIT of this process and
+        // of a .NET proxy has settled, so every path is measured in steady state (see Warmup).
         await RoundAsync();
-        await Warmup.RunAsync(RoundAsync);
+        await Warmup.RunAsync(RoundAsync, _targets.Proxy);
         StartProxyClock();
     }
 
