@@ -36,6 +36,9 @@ internal sealed class JwtBearerConfigurator(IOptions<BearerTokenOptions> bearerO
         // Keep claim names as issued (scp, roles, sub) instead of the legacy WS-Federation URIs.
         options.MapInboundClaims = false;
         options.IncludeErrorDetails = true;
+        // The raw token is not kept in the authentication properties: nothing downstream reads it (the forwarder strips
+        // Authorization too), and storing it costs a dictionary of strings on every request.
+        options.SaveToken = false;
 
         options.TokenValidationParameters = new TokenValidationParameters
         {

@@ -44,6 +44,16 @@ public sealed class AuthenticationTests(GatewayFixture fixture) : IClassFixture<
         Assert.Equal(0, fixture.Deid.Calls);
     }
 
+    [Fact]
+    public void TheRawTokenIsNotKeptInTheAuthenticationProperties()
+    {
+        var options = fixture.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<JwtBearerOptions>>()
+            .Get(JwtBearerDefaults.AuthenticationScheme);
+
+        Assert.False(options.SaveToken);
+        Assert.False(options.MapInboundClaims);
+    }
+
     public static TheoryData<string, string> BadTokens()
     {
         var now = DateTime.UtcNow;
