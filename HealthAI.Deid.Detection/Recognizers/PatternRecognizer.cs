@@ -70,27 +70,80 @@ internal static partial class PatternRecognizer
         new("street-address", PhiType.Location, PatternRules.StreetAddress(), IsPlausibleStreet),
     ];
 
+    /// <summary>Whether another rule uses the same expression (card numbers, NPIs and other identifiers share one).</summary>
+    private static readonly bool[] SharesRegex = [.. Rules.Select(rule => Rules.Count(other => other.Regex == rule.Regex) > 1)];
+
+    /// <summary>
+    /// The matches of an expression several rules share, found once per note rather than once per rule, kept per thread so
+    /// that the scan allocates nothing once warm.
+    /// </summary>
+    [ThreadStatic]
+    private static (int Index, int Length)[]? t_sharedMatches;
+
     public static void Recognize(ReadOnlySpan<char> text, List<PhiSpan> results)
     {
-        foreach (var rule in Rules)
+        Regex? shared = null;
+        var sharedCount = 0;
+        for (var r = 0; r < Rules.Length; r++)
         {
+            var rule = Rules[r];
             if (rule.RequiredAny is not null && !text.ContainsAny(rule.RequiredAny))
             {
                 continue;
             }
 
-            foreach (var match in rule.Regex.EnumerateMatches(text))
+            if (!SharesRegex[r])
             {
-                var (start, length) = ValueOf(rule.Value, text.Slice(match.Index, match.Length));
-                start += match.Index;
-                var value = text.Slice(start, length);
-                if (length > 0 && (rule.Validate is null || rule.Validate(text, value, start)))
+                foreach (var match in rule.Regex.EnumerateMatches(text))
                 {
-                    var end = start + length;
-                    start = rule.ExtendStart?.Invoke(text, start) ?? start;
-                    results.Add(new PhiSpan(rule.Type, start, end, rule.Name));
+                    Apply(rule, text, match.Index, match.Length, results);
                 }
+
+                continue;
             }
+
+            // Rules that share an expression see the same matches in the same order as if each scanned the note itself.
+            if (!ReferenceEquals(shared, rule.Regex))
+            {
+                shared = rule.Regex;
+                sharedCount = CollectMatches(rule.Regex, text);
+            }
+
+            foreach (var match in t_sharedMatches.AsSpan(0, sharedCount))
+            {
+                Apply(rule, text, match.Index, match.Length, results);
+            }
+        }
+    }
+
+    private static int CollectMatches(Regex regex, ReadOnlySpan<char> text)
+    {
+        var matches = t_sharedMatches ??= new (int, int)[16];
+        var count = 0;
+        foreach (var match in regex.EnumerateMatches(text))
+        {
+            if (count == matches.Length)
+            {
+                Array.Resize(ref matches, matches.Length * 2);
+                t_sharedMatches = matches;
+            }
+
+            matches[count++] = (match.Index, match.Length);
+        }
+
+        return count;
+    }
+
+    private static void Apply(Rule rule, ReadOnlySpan<char> text, int matchIndex, int matchLength, List<PhiSpan> results)
+    {
+        var (start, length) = ValueOf(rule.Value, text.Slice(matchIndex, matchLength));
+        start += matchIndex;
+        var value = text.Slice(start, length);
+        if (length > 0 && (rule.Validate is null || rule.Validate(text, value, start)))
+        {
+            var end = start + length;
+            start = rule.ExtendStart?.Invoke(text, start) ?? start;
+            results.Add(new PhiSpan(rule.Type, start, end, rule.Name));
         }
     }
 
