@@ -21,9 +21,12 @@ internal static partial class PatternRecognizer
     /// <summary>Where a value found by a rule really starts, when words before the match belong to it.</summary>
     private delegate int StartExtender(ReadOnlySpan<char> text, int start);
 
+    /// <summary>A cheap test that is false only where the rule's expression cannot match, so the scan is skipped.</summary>
+    private delegate bool Prefilter(ReadOnlySpan<char> text);
+
     private sealed record Rule(
         string Name, PhiType Type, Regex Regex, Validator? Validate = null, Value Value = Value.Whole, SearchValues<string>? RequiredAny = null,
-        StartExtender? ExtendStart = null);
+        StartExtender? ExtendStart = null, Prefilter? MayMatch = null);
 
     private static readonly SearchValues<string> EmailMarker = SearchValues.Create(["@"], StringComparison.Ordinal);
     private static readonly SearchValues<string> UrlMarkers = SearchValues.Create(
@@ -62,7 +65,8 @@ internal static partial class PatternRecognizer
         new("account-cue", PhiType.Account, PatternRules.AccountNumber(), Value: Value.Trailing),
         new("card-luhn", PhiType.Account, PatternRules.OtherIdentifier(), (_, m, _) => m.Length is >= 13 and <= 19 && !m.ContainsAnyExceptInRange('0', '9') && Checksums.IsLuhnValid(m), Value.Trailing),
         new("license-cue", PhiType.License, PatternRules.LicenseNumber(), Value: Value.Trailing),
-        new("vehicle", PhiType.Vehicle, PatternRules.VehicleIdentifier(), (_, m, _) => m.ContainsAnyInRange('0', '9') && m.ContainsAnyExceptInRange('0', '9'), Value.Trailing),
+        new("vehicle", PhiType.Vehicle, PatternRules.VehicleIdentifier(), (_, m, _) => m.ContainsAnyInRange('0', '9') && m.ContainsAnyExceptInRange('0', '9'), Value.Trailing,
+            MayMatch: MayHoldVehicleIdentifier),
         new("device-cue", PhiType.Device, PatternRules.DeviceIdentifier(), Value: Value.Trailing),
         new("npi", PhiType.Id, PatternRules.OtherIdentifier(), (_, m, _) => Checksums.IsValidNpi(m), Value.Trailing),
         new("id-cue-or-long-number", PhiType.Id, PatternRules.OtherIdentifier(), (_, m, _) => !IsSizeRangeOrWord(m), Value.Trailing),
@@ -87,7 +91,7 @@ internal static partial class PatternRecognizer
         for (var r = 0; r < Rules.Length; r++)
         {
             var rule = Rules[r];
-            if (rule.RequiredAny is not null && !text.ContainsAny(rule.RequiredAny))
+            if ((rule.RequiredAny is not null && !text.ContainsAny(rule.RequiredAny)) || (rule.MayMatch is not null && !rule.MayMatch(text)))
             {
                 continue;
             }
