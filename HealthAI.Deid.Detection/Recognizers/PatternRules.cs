@@ -39,9 +39,21 @@ internal static partial class PatternRules
     [GeneratedRegex(@"(?<![\d/.-])(?:\+?1[-. ]?)?(?:\(\d{3}\)\s?|\(?\b\d{3}[-. )]?\s?)\d{3}[-. ]?\d{4}\)?(?![\d/]|\.\d)|(?<![\d/.-])\b\d{3}[-.]\d{4}\b(?![\d/]|\.\d)", Options)]
     public static partial Regex Phone();
 
-    // Pager, beeper and extension numbers: four or five digits after the cue.
-    [GeneratedRegex(@"\b(?:pager|beeper|pgr|bpr|pg|page|paged|beep|ext|extension|x|cell|phone|tel|telephone|ph|home|work|office)(?:\s*(?:number|no\.?|#|at|is|:))*\s*[:#]?\s*\d{4,5}\b(?![/.:]\d)", Options)]
-    public static partial Regex PhoneExtension();
+    // Pager, beeper and extension numbers: four or five digits after the cue. One alternation of the cues
+    // "pager|beeper|pgr|bpr|pg|page|paged|beep|ext|extension|x|cell|phone|tel|telephone|ph|home|work|office", split (in order)
+    // where the generator can search for each group's cue words at once.
+    private const string ExtensionNumber = @"(?:\s*(?:number|no\.?|#|at|is|:))*\s*[:#]?\s*\d{4,5}\b(?![/.:]\d)";
+
+    public static readonly RegexAlternation PhoneExtension = new(PagerNumber(), ExtensionAfterX(), PhoneNumberAfterCue());
+
+    [GeneratedRegex(@"\b(?:pager|beeper|pgr|bpr|pg|page|paged|beep|ext|extension)" + ExtensionNumber, Options)]
+    private static partial Regex PagerNumber();
+
+    [GeneratedRegex(@"\bx" + ExtensionNumber, Options)]
+    private static partial Regex ExtensionAfterX();
+
+    [GeneratedRegex(@"\b(?:cell|phone|tel|telephone|ph|home|work|office)" + ExtensionNumber, Options)]
+    private static partial Regex PhoneNumberAfterCue();
 
     // Phone numbers written with spaces as three groups: "555 201 30417" style, inside parentheses after a visit or call cue.
     [GeneratedRegex(@"(?<=\()\d{3}\s\d{3}\s\d{4,5}(?=\))", Options)]
@@ -54,8 +66,15 @@ internal static partial class PatternRules
 
     // Month-name dates: "July 22nd", "Jul 22, 2019", "22 Jul", "22nd of July 2019", "March of 1993", "nov, 96" (the recognizer
     // adds a range's first day before them: "3-4 Jan", "3->4 oct").
-    [GeneratedRegex(@"\b(?:(?:" + Months + @")\.?\s*(?:\d{1,2}(?:st|nd|rd|th)?(?![\d:])(?:\s*,?\s*(?:'?\d{2}|\d{4})\b)?|(?:of\s+|,\s*)?(?:'?\d{2}|\d{4})\b)|\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:of|-)\s*|\s*)(?:" + Months + @")\b\.?(?:,?\s*(?:\d{4}|'?\d{2})\b)?)", Options)]
-    public static partial Regex MonthNameDate();
+    // One expression "\b(?:month first|day first)", split in two so that the month-first branch is found by its month prefixes
+    // and the day-first one from digits, instead of trying every letter a month or day can start with.
+    public static readonly RegexAlternation MonthNameDate = new(MonthFirstDate(), DayFirstDate());
+
+    [GeneratedRegex(@"\b(?:(?:" + Months + @")\.?\s*(?:\d{1,2}(?:st|nd|rd|th)?(?![\d:])(?:\s*,?\s*(?:'?\d{2}|\d{4})\b)?|(?:of\s+|,\s*)?(?:'?\d{2}|\d{4})\b))", Options)]
+    private static partial Regex MonthFirstDate();
+
+    [GeneratedRegex(@"\b(?:\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:of|-)\s*|\s*)(?:" + Months + @")\b\.?(?:,?\s*(?:\d{4}|'?\d{2})\b)?)", Options)]
+    private static partial Regex DayFirstDate();
 
     // A month and day written with a dash after a day cue ("taken back to OR on 4-9 for clipping", "since 11-2."): the cue and
     // what follows tell it from a range of values, so only a break or a small joining word may follow ("on 1-2 pillows",
@@ -79,13 +98,41 @@ internal static partial class PatternRules
     [GeneratedRegex(@"(?<!\b(?:at|@|~|by|until|til|from|since\s+about|approx|about|around|of|x|to|-|and)\s*)(?<![\d.,:/-])(?:19\d{2}|20[0-3]\d)(?:'?s)?(?![\d.,:]\d|\s*(?:-|to)\s*\d{4}|\s*(?:cc|ml|mls|mg|units?|u|kcal|cal|grams?|gm|g|hrs?|hours?|mcg|mmhg|mm|cm|ml/hr|cc/hr|kg|lbs?|meq|minutes?|mins?|pm|am|h)\b)", Options)]
     public static partial Regex Year();
 
+    // Words of a past-history list that a year follows ("MI 92", "TIA in 97"), in groups of at most 16 (the most literal
+    // prefixes the generator searches for at once). Within the alternation only cues of which one begins the other ("cabg",
+    // "cabgx2", "ca"; "dx", "dx'd") compete for a position, and those keep their order across the groups.
+    private const string HistoryCuesFirst = "mi|cabg|cabgx\\d|ptca|avr|mvr|cva|tia|pacer|pacemaker|redo|ablation|stent|stents|surgery|dx";
+    private const string HistoryCuesSecond = "dx'd|diagnosed|chole|cholecystectomy|appy|appendectomy|nephrectomy|hysterectomy";
+    // "tkr" alone: a 'k' also matches the Kelvin sign case-insensitively, which keeps a group from the multi-string search.
+    private const string HistoryCuesThird = "mastectomy|lobectomy|thr|repair|ca|since";
+    private const string HistoryCueWithK = "tkr";
+
     /// <summary>Words of a past-history list that a year follows ("MI 92", "TIA in 97"); the recognizer reads them too.</summary>
-    public const string HistoryCues = "mi|cabg|cabgx\\d|ptca|avr|mvr|cva|tia|pacer|pacemaker|redo|ablation|stent|stents|surgery|dx|dx'd|diagnosed|chole|cholecystectomy|appy|appendectomy|nephrectomy|hysterectomy|mastectomy|lobectomy|thr|tkr|repair|ca|since";
+    public const string HistoryCues = HistoryCuesFirst + "|" + HistoryCuesSecond + "|" + HistoryCuesThird + "|" + HistoryCueWithK;
     private const string HistoryYear = @"'?(?:[6-9]\d|0\d)\b(?![\d.%/]|\s*(?:%|cc|ml|mg|units?|u|mmhg|mm|cm|kg|lbs?|hrs?|minutes?|mins?|yo|y/o|yr|year|years|days?|weeks?|wks?|months?|mos?|pm|am|beats|bpm|times|x)\b)";
 
-    // Two-digit years: '92, 92', or after a history cue in a past-history list ("MI 92", "CABG 81", "TIA in 97").
-    [GeneratedRegex(@"(?<![\w'])'\d{2}\b(?!')|\b(?:" + HistoryCues + @")(?:\s+in)?\s*(?:x\s*\d\s*)?" + HistoryYear, Options)]
-    public static partial Regex TwoDigitYear();
+    // Two-digit years: '92, or after a history cue in a past-history list ("MI 92", "CABG 81", "TIA in 97"). One expression
+    // "(?<![\w'])'\d{2}\b(?!')|\b(?:<history cues>)<year after cue>", split into the apostrophe form and one branch per group
+    // of cues, in order.
+    private const string YearAfterHistoryCue = @"(?:\s+in)?\s*(?:x\s*\d\s*)?" + HistoryYear;
+
+    public static readonly RegexAlternation TwoDigitYear = new(
+        ApostropheYear(), YearAfterHistoryCueFirst(), YearAfterHistoryCueSecond(), YearAfterHistoryCueThird(), YearAfterHistoryCueWithK());
+
+    [GeneratedRegex(@"(?<![\w'])'\d{2}\b(?!')", Options)]
+    private static partial Regex ApostropheYear();
+
+    [GeneratedRegex(@"\b(?:" + HistoryCuesFirst + ")" + YearAfterHistoryCue, Options)]
+    private static partial Regex YearAfterHistoryCueFirst();
+
+    [GeneratedRegex(@"\b(?:" + HistoryCuesSecond + ")" + YearAfterHistoryCue, Options)]
+    private static partial Regex YearAfterHistoryCueSecond();
+
+    [GeneratedRegex(@"\b(?:" + HistoryCuesThird + ")" + YearAfterHistoryCue, Options)]
+    private static partial Regex YearAfterHistoryCueThird();
+
+    [GeneratedRegex(@"\b(?:" + HistoryCueWithK + ")" + YearAfterHistoryCue, Options)]
+    private static partial Regex YearAfterHistoryCueWithK();
 
     // A two-digit year closed by an apostrophe ("repair in 14'"); the recognizer wants "in" or "since" before it.
     [GeneratedRegex(@"\b\d{2}(?='(?![\w']))", Options)]
@@ -122,9 +169,20 @@ internal static partial class PatternRules
     [GeneratedRegex(@"\b(?:serial|s/n|sn|device|model|lot|udi|imei|pacemaker|icd|implant)" + IdCue + @"(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{4,}\b", Options)]
     public static partial Regex DeviceIdentifier();
 
-    // Any other reference number after a cue ("ref # 4410297", "policy #qx42") and long digit runs anywhere.
-    [GeneratedRegex(@"(?:\b(?:ref|reference|case|confirmation|conf|id|identifier|code|order|requisition|req|specimen|accession|npi)|#)" + IdCue + @"(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{2,}\b|(?<![\d.,/-])\d{7,}(?![\d.,/]\d)", Options)]
-    public static partial Regex OtherIdentifier();
+    // Any other reference number after a cue ("ref # 4410297", "policy #qx42") and long digit runs anywhere. One expression
+    // "(?:\b(?:<cue words>)|#)<identifier>|<long number>", split into its three branches in order.
+    private const string IdentifierAfterCue = IdCue + @"(?=[a-z-]*\d)[a-z0-9][a-z0-9-]{2,}\b";
+
+    public static readonly RegexAlternation OtherIdentifier = new(IdentifierAfterCueWord(), IdentifierAfterHash(), LongNumber());
+
+    [GeneratedRegex(@"\b(?:ref|reference|case|confirmation|conf|id|identifier|code|order|requisition|req|specimen|accession|npi)" + IdentifierAfterCue, Options)]
+    private static partial Regex IdentifierAfterCueWord();
+
+    [GeneratedRegex("#" + IdentifierAfterCue, Options)]
+    private static partial Regex IdentifierAfterHash();
+
+    [GeneratedRegex(@"(?<![\d.,/-])\d{7,}(?![\d.,/]\d)", Options)]
+    private static partial Regex LongNumber();
 
     // ZIP codes: five digits; the recognizer requires a state (name or postal code) or a ZIP cue before them.
     [GeneratedRegex(@"\b\d{5}(?:-\d{4})?\b", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
