@@ -82,8 +82,10 @@ internal static partial class PatternRules
     [GeneratedRegex(@"(?<=\b(?:on|since|until|til|till)\s+)(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])(?=\s*(?:[.,;:)]|\r?\n|$)|\s+(?:for|and|at|to|with|when|where|in|by|the|he|she|pt|s/p)\b)", Options)]
     public static partial Regex MonthDayAfterCue();
 
-    // A month name alone ("in February"): May and March need a number, being ordinary words.
-    [GeneratedRegex(@"\b(?:january|february|april|june|july|august|september|october|november|december|sept|jan|feb|apr|jun|jul|aug|oct|nov|dec)\b(?!\s*\d)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | RegexOptions.IgnoreCase)]
+    // A month name alone ("in February"): May and March need a number, being ordinary words. The words are january ... december,
+    // sept and the three-letter forms, written by their ten prefixes so that the generator searches for those (at most 16) at
+    // once; between word boundaries only one of the words can match at a position, so their order does not matter.
+    [GeneratedRegex(@"\b(?:jan(?:uary)?|feb(?:ruary)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b(?!\s*\d)", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | RegexOptions.IgnoreCase)]
     public static partial Regex MonthAlone();
 
     // "on the 3rd", "the 22nd" (the recognizer checks the words before).

@@ -72,6 +72,27 @@ public sealed class RegexAlternationTests
     }
 
     [Fact]
+    public void Month_alone_written_by_its_prefixes_matches_the_word_list()
+    {
+        // The expression as a plain list of the words, before it was written by prefixes for the generator's search.
+        var words = new Regex(@"\b(?:january|february|april|june|july|august|september|october|november|december|sept|jan|feb|apr|jun|jul|aug|oct|nov|dec)\b(?!\s*\d)",
+            RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture | RegexOptions.IgnoreCase);
+        string[] pieces = ["jan", "JANUARY", "june", "Jun", "july", "jul", "sept", "September", "sep", "dec", "decem", "ember", "uary", "y", "e", " ", ".", "5", " 5", "-", "x"];
+        var random = new Random(3);
+        var found = 0;
+        for (var i = 0; i < 3000; i++)
+        {
+            var text = string.Concat(Enumerable.Range(0, random.Next(1, 10)).Select(_ => pieces[random.Next(pieces.Length)]));
+            var expected = words.EnumerateMatches(text).ToList();
+            var actual = PatternRules.MonthAlone().EnumerateMatches(text).ToList();
+            Assert.True(expected.SequenceEqual(actual), $"'{text}': words {string.Join(" ", expected)}, prefixes {string.Join(" ", actual)}");
+            found += actual.Count;
+        }
+
+        Assert.True(found > 100, $"only {found} matches");
+    }
+
+    [Fact]
     public void Branches_that_compete_for_a_position_keep_their_order()
     {
         // Made-up branches that match at the same places and overlap one another: the earlier branch wins a tie.
