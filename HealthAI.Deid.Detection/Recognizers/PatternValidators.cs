@@ -83,6 +83,29 @@ internal static partial class PatternRecognizer
         return false;
     }
 
+    /// <summary>
+    /// Whether <see cref="PatternRules.IPv4"/> could match: a dotted quad has a digit, a full stop and a digit in a row (\d being
+    /// any Unicode digit). Notes without a decimal skip the scan, which otherwise tries every digit.
+    /// </summary>
+    private static bool HasDigitDotDigit(ReadOnlySpan<char> text)
+    {
+        for (var dot = text.IndexOf('.'); dot >= 0; dot = NextDot(text, dot))
+        {
+            if (dot > 0 && dot + 1 < text.Length && char.IsDigit(text[dot - 1]) && char.IsDigit(text[dot + 1]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static int NextDot(ReadOnlySpan<char> text, int dot)
+        {
+            var next = text[(dot + 1)..].IndexOf('.');
+            return next < 0 ? -1 : dot + 1 + next;
+        }
+    }
+
     /// <summary>"TIA in 97 and 03", "MI '88, 02": the pair's first year follows a history cue, as a lone year must.</summary>
     private static bool FirstYearFollowsHistoryCue(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
     {

@@ -48,6 +48,20 @@ public sealed class PatternShortcutTests
     public void Runs_of_other_lengths_are_no_vin(string text) =>
         Assert.DoesNotContain(TestDetector.Instance.Detect(text), s => s.Type == PhiType.Vehicle);
 
+    [Theory]
+    [InlineData("192.168.1.20", "192.168.1.20")]
+    [InlineData("Logged in from 10.20.30.40.", "10.20.30.40")]
+    [InlineData("No decimals here, then 172.16.254.100", "172.16.254.100")]
+    // \d is any Unicode digit: every full stop here has an Arabic-Indic digit on one side.
+    [InlineData("Arabic-Indic digits \u0661.\u0662.\u0663.199 as an address", "\u0661.\u0662.\u0663.199")]
+    public void An_address_is_found_after_the_decimal_check(string text, string address)
+    {
+        var start = text.IndexOf(address, StringComparison.Ordinal);
+        var spans = TestDetector.Instance.Detect(text);
+        Assert.True(spans.Contains(new PhiSpan(PhiType.Ip, start, start + address.Length, "ipv4")),
+            $"'{address}' not found as an address: {string.Join(", ", TestDetector.Texts(text, spans))}");
+    }
+
     [Fact]
     public void Rules_that_share_the_identifier_expression_each_see_its_matches()
     {
