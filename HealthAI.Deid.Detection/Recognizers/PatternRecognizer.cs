@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Text.RegularExpressions;
 using HealthAI.Deid.Detection.Validation;
 
 namespace HealthAI.Deid.Detection.Recognizers;
@@ -21,9 +20,12 @@ internal static partial class PatternRecognizer
     /// <summary>Where a value found by a rule really starts, when words before the match belong to it.</summary>
     private delegate int StartExtender(ReadOnlySpan<char> text, int start);
 
+    /// <summary>A cheap test that is false only where the rule's expression cannot match, so the scan is skipped.</summary>
+    private delegate bool Prefilter(ReadOnlySpan<char> text);
+
     private sealed record Rule(
-        string Name, PhiType Type, Regex Regex, Validator? Validate = null, Value Value = Value.Whole, SearchValues<string>? RequiredAny = null,
-        StartExtender? ExtendStart = null);
+        string Name, PhiType Type, RegexAlternation Pattern, Validator? Validate = null, Value Value = Value.Whole, SearchValues<string>? RequiredAny = null,
+        StartExtender? ExtendStart = null, Prefilter? MayMatch = null);
 
     private static readonly SearchValues<string> EmailMarker = SearchValues.Create(["@"], StringComparison.Ordinal);
     private static readonly SearchValues<string> UrlMarkers = SearchValues.Create(
@@ -38,59 +40,104 @@ internal static partial class PatternRecognizer
     [
         new("email", PhiType.Email, PatternRules.Email(), RequiredAny: EmailMarker),
         new("url", PhiType.Url, PatternRules.Url(), IsLikelyUrl, RequiredAny: UrlMarkers),
-        new("ipv4", PhiType.Ip, PatternRules.IPv4(), IsDottedQuadAddress),
+        new("ipv4", PhiType.Ip, PatternRules.IPv4(), IsDottedQuadAddress, MayMatch: HasDigitDotDigit),
         new("ipv6", PhiType.Ip, PatternRules.IPv6(), (_, m, _) => m.Count(':') >= 2 && IPAddress.TryParse(m, out _), RequiredAny: ColonPair),
-        new("ssn", PhiType.Ssn, PatternRules.Ssn(), (t, m, s) => Checksums.IsPlausibleSsn(m) && !PrecededByDigitGroup(t, s), Value.FromFirstDigit),
+        new("ssn", PhiType.Ssn, PatternRules.Ssn, (t, m, s) => Checksums.IsPlausibleSsn(m) && !PrecededByDigitGroup(t, s), Value.FromFirstDigit),
         new("fax", PhiType.Fax, PatternRules.Fax(), Value: Value.FromFirstDigit),
         new("phone", PhiType.Phone, PatternRules.Phone(), (t, m, s) => IsPlausiblePhone(t, m, s) && !IsNumericRange(m)),
-        new("phone-extension", PhiType.Phone, PatternRules.PhoneExtension(), Value: Value.Trailing),
+        new("phone-extension", PhiType.Phone, PatternRules.PhoneExtension, Value: Value.Trailing),
         new("phone-spaced", PhiType.Phone, PatternRules.SpacedPhone()),
         new("date-numeric", PhiType.Date, PatternRules.NumericDate(), (t, m, s) => IsLikelyNumericDate(t, m, s) && !IsSettingOrScore(t, m, s)),
-        new("date-month-name", PhiType.Date, PatternRules.MonthNameDate(), ExtendStart: WithFirstDayOfRange),
+        new("date-month-name", PhiType.Date, PatternRules.MonthNameDate, ExtendStart: WithFirstDayOfRange),
         new("date-month-alone", PhiType.Date, PatternRules.MonthAlone(), IsMonthWord),
         new("date-ordinal-day", PhiType.Date, PatternRules.OrdinalDay(), (t, m, s) => FollowsDayCue(t, m, s) && !OrdinalQualifiesNoun(t, m, s)),
         new("date-holiday", PhiType.Date, PatternRules.Holiday()),
         new("date-year", PhiType.Date, PatternRules.Year(), (t, _, s) => !FollowsTimeCue(t, s)),
-        new("date-two-digit-year", PhiType.Date, PatternRules.TwoDigitYear(), Value: Value.Trailing),
+        new("date-two-digit-year", PhiType.Date, PatternRules.TwoDigitYear, Value: Value.Trailing),
         new("date-two-digit-year", PhiType.Date, PatternRules.YearWithClosingApostrophe(), (t, _, s) => FollowsWord(t, s, "in") || FollowsWord(t, s, "since")),
         new("date-two-digit-year", PhiType.Date, PatternRules.YearPair(), FirstYearFollowsHistoryCue, Value.Trailing),
         new("date-month-day-after-cue", PhiType.Date, PatternRules.MonthDayAfterCue(), Value: Value.Trailing),
-        new("age-over-89", PhiType.Age, PatternRules.AgeOver89(), Value: Value.Trailing),
+        new("age-over-89", PhiType.Age, PatternRules.AgeOver89, Value: Value.Trailing),
         new("age-over-89", PhiType.Age, PatternRules.AgeBeforeHistory(), OpensHistory),
         new("mrn-cue", PhiType.Mrn, PatternRules.MedicalRecordNumber(), Value: Value.Trailing),
         new("health-plan-cue", PhiType.HealthPlan, PatternRules.HealthPlanNumber(), Value: Value.Trailing),
         new("account-cue", PhiType.Account, PatternRules.AccountNumber(), Value: Value.Trailing),
-        new("card-luhn", PhiType.Account, PatternRules.OtherIdentifier(), (_, m, _) => m.Length is >= 13 and <= 19 && !m.ContainsAnyExceptInRange('0', '9') && Checksums.IsLuhnValid(m), Value.Trailing),
+        new("card-luhn", PhiType.Account, PatternRules.OtherIdentifier, (_, m, _) => m.Length is >= 13 and <= 19 && !m.ContainsAnyExceptInRange('0', '9') && Checksums.IsLuhnValid(m), Value.Trailing),
         new("license-cue", PhiType.License, PatternRules.LicenseNumber(), Value: Value.Trailing),
-        new("vehicle", PhiType.Vehicle, PatternRules.VehicleIdentifier(), (_, m, _) => m.ContainsAnyInRange('0', '9') && m.ContainsAnyExceptInRange('0', '9'), Value.Trailing),
+        new("vehicle", PhiType.Vehicle, PatternRules.VehicleIdentifier(), (_, m, _) => m.ContainsAnyInRange('0', '9') && m.ContainsAnyExceptInRange('0', '9'), Value.Trailing,
+            MayMatch: MayHoldVehicleIdentifier),
         new("device-cue", PhiType.Device, PatternRules.DeviceIdentifier(), Value: Value.Trailing),
-        new("npi", PhiType.Id, PatternRules.OtherIdentifier(), (_, m, _) => Checksums.IsValidNpi(m), Value.Trailing),
-        new("id-cue-or-long-number", PhiType.Id, PatternRules.OtherIdentifier(), (_, m, _) => !IsSizeRangeOrWord(m), Value.Trailing),
+        new("npi", PhiType.Id, PatternRules.OtherIdentifier, (_, m, _) => Checksums.IsValidNpi(m), Value.Trailing),
+        new("id-cue-or-long-number", PhiType.Id, PatternRules.OtherIdentifier, (_, m, _) => !IsSizeRangeOrWord(m), Value.Trailing),
         new("zip", PhiType.Location, PatternRules.Zip(), FollowsStateOrZipCue),
         new("street-address", PhiType.Location, PatternRules.StreetAddress(), IsPlausibleStreet),
     ];
 
+    /// <summary>Whether another rule uses the same expression (card numbers, NPIs and other identifiers share one).</summary>
+    private static readonly bool[] SharesPattern = [.. Rules.Select(rule => Rules.Count(other => other.Pattern == rule.Pattern) > 1)];
+
+    /// <summary>
+    /// The matches of the rule at hand, and those of the expression several rules share (found once per note rather than once
+    /// per rule), kept per thread so that the scan allocates nothing once warm.
+    /// </summary>
+    [ThreadStatic]
+    private static (int Index, int Length)[]? t_matches;
+
+    [ThreadStatic]
+    private static (int Index, int Length)[]? t_sharedMatches;
+
     public static void Recognize(ReadOnlySpan<char> text, List<PhiSpan> results)
     {
-        foreach (var rule in Rules)
+        var ownMatches = t_matches ??= new (int, int)[16];
+        var sharedMatches = t_sharedMatches ??= new (int, int)[16];
+        RegexAlternation? shared = null;
+        var sharedCount = 0;
+        for (var r = 0; r < Rules.Length; r++)
         {
-            if (rule.RequiredAny is not null && !text.ContainsAny(rule.RequiredAny))
+            var rule = Rules[r];
+            if ((rule.RequiredAny is not null && !text.ContainsAny(rule.RequiredAny)) || (rule.MayMatch is not null && !rule.MayMatch(text)))
             {
                 continue;
             }
 
-            foreach (var match in rule.Regex.EnumerateMatches(text))
+            ReadOnlySpan<(int Index, int Length)> matches;
+            if (!SharesPattern[r])
             {
-                var (start, length) = ValueOf(rule.Value, text.Slice(match.Index, match.Length));
-                start += match.Index;
-                var value = text.Slice(start, length);
-                if (length > 0 && (rule.Validate is null || rule.Validate(text, value, start)))
-                {
-                    var end = start + length;
-                    start = rule.ExtendStart?.Invoke(text, start) ?? start;
-                    results.Add(new PhiSpan(rule.Type, start, end, rule.Name));
-                }
+                var count = rule.Pattern.Collect(text, ref ownMatches);
+                matches = ownMatches.AsSpan(0, count);
             }
+            else
+            {
+                // Rules that share an expression see the same matches in the same order as if each scanned the note itself.
+                if (!ReferenceEquals(shared, rule.Pattern))
+                {
+                    shared = rule.Pattern;
+                    sharedCount = rule.Pattern.Collect(text, ref sharedMatches);
+                }
+
+                matches = sharedMatches.AsSpan(0, sharedCount);
+            }
+
+            foreach (var (index, length) in matches)
+            {
+                Apply(rule, text, index, length, results);
+            }
+        }
+
+        t_matches = ownMatches;
+        t_sharedMatches = sharedMatches;
+    }
+
+    private static void Apply(Rule rule, ReadOnlySpan<char> text, int matchIndex, int matchLength, List<PhiSpan> results)
+    {
+        var (start, length) = ValueOf(rule.Value, text.Slice(matchIndex, matchLength));
+        start += matchIndex;
+        var value = text.Slice(start, length);
+        if (length > 0 && (rule.Validate is null || rule.Validate(text, value, start)))
+        {
+            var end = start + length;
+            start = rule.ExtendStart?.Invoke(text, start) ?? start;
+            results.Add(new PhiSpan(rule.Type, start, end, rule.Name));
         }
     }
 
