@@ -147,6 +147,8 @@ internal sealed class ForwardingTargets : IAsyncDisposable
         {
             ["DOTNET_gcServer"] = "0",
             ["DOTNET_gcConcurrent"] = "0",
+            // The gateway sets this for its own process at start-up (Gateway:Server:InlineScheduling).
+            ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1",
         };
         string[] arguments =
             [assembly, global::HealthAI.Benchmarks.Gateway.BareForwarder.CommandName, "--listen", $"http://127.0.0.1:{port}", "--backend", Backend.ToString()];

@@ -7,12 +7,26 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>Kestrel's socket transport as a proxy on few cores wants it.</summary>
 public static class GatewayServerExtensions
 {
-    /// <summary>Binds <c>Gateway:Server</c> and applies it to the socket transport.</summary>
+    /// <summary>The runtime's switch for completing socket operations on its event threads (read once, at the first socket).</summary>
+    public const string InlineSocketCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
+    /// <summary>Binds <c>Gateway:Server</c> and applies it to the socket transport and the runtime's socket engine.</summary>
     public static IHostApplicationBuilder AddGatewayServer(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.SectionName).ValidateOnStart();
         builder.Services.AddOptions<SocketTransportOptions>().Configure<IOptions<ServerOptions>>((transport, server) =>
             transport.UnsafePreferInlineScheduling = server.Value.InlineScheduling);
+
+        // Inline scheduling saves Kestrel's hop; this saves the runtime's, which otherwise queues every socket completion (client
+        // and destination side alike) to the thread pool before anything runs. The runtime reads the variable once, when the
+        // first socket is used: Kestrel binds after this, when the host starts, so it applies to the whole process. Set here,
+        // not left to each deployment, so `dotnet run`, the AppHost and Kubernetes all get it; an operator's own value wins.
+        var inline = builder.Configuration.GetValue($"{ServerOptions.SectionName}:{nameof(ServerOptions.InlineScheduling)}", true);
+        if (inline && Environment.GetEnvironmentVariable(InlineSocketCompletionsVariable) is null)
+        {
+            Environment.SetEnvironmentVariable(InlineSocketCompletionsVariable, "1");
+        }
+
         return builder;
     }
 }
