@@ -18,8 +18,11 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class OpenTelemetryExtensions
 {
+    /// <summary>The source of ASP.NET Core's activity for each incoming request.</summary>
+    public const string ServerActivitySource = "Microsoft.AspNetCore";
+
     /// <summary>Sources and meters the framework itself emits; listened to without the instrumentation packages.</summary>
-    public static readonly string[] FrameworkActivitySources = ["Microsoft.AspNetCore", "System.Net.Http"];
+    public static readonly string[] FrameworkActivitySources = [ServerActivitySource, "System.Net.Http"];
 
     /// <summary>Meters of ASP.NET Core, Kestrel, HttpClient and the runtime.</summary>
     public static readonly string[] FrameworkMeters =
@@ -79,7 +82,9 @@ public static class OpenTelemetryExtensions
         var tracing = Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(settings.CreateResource())
             .SetSampler(recorded ? new ParentBasedSampler(new AlwaysOnSampler()) : new AlwaysOffSampler())
-            .AddSource(FrameworkActivitySources)
+            // Unrecorded, an outgoing call's own activity would only be created, tagged and stopped for nothing: without a
+            // listener SocketsHttpHandler injects the trace context of the incoming request's activity instead.
+            .AddSource(recorded ? FrameworkActivitySources : [ServerActivitySource])
             .AddSource(HealthAISourcePrefix, settings.ServiceName)
             .AddProcessor(new ProbeSpanDropProcessor());
         // Processors registered in DI (a test's capture, a PHI audit of span tags) run before the exporter.
