@@ -21,9 +21,9 @@ namespace HealthAI.Benchmarks.Gateway;
 /// Run: <c>dotnet build -c Release HealthAI.Gateway &amp;&amp; dotnet run -c Release --project HealthAI.Benchmarks -- --filter '*GatewayForwarding*'</c>.
 /// Needs nginx on the PATH (<c>apt-get install nginx</c>). The bare forwarder needs no build of its own: it is this benchmarks
 /// assembly started as a process in its hidden <c>bare-forwarder --listen URL --backend URL</c> mode.
-/// Measured 2026-11-22 on the shared 2-core box (load average 2.8-4.8, the 256-invocation job): proxy CPU per request at 64
-/// connections nginx 30 us, bare forwarder 53 us, gateway 122 us (at 1 connection 39 / 124 / 249 us); so of the gateway's
-/// cost about half is what any ASP.NET Core proxy pays here and half is the gateway's own.
+/// Measured 2026-11-22 06:44 UTC on the quiet 2-core box, after warm-up until the JIT settled: proxy CPU per request at 64
+/// connections nginx 28 us, bare forwarder 45 us, gateway 95 us; a round of 64 takes 3.0 / 3.5 / 5.1 ms, and at 1 connection the
+/// gateway adds 32-82 us to the direct p50 (docs/benchmarks.md, fourth session).
 /// </remarks>
 [Config(typeof(Config))]
 public class GatewayForwardingBenchmarks : IDisposable
