@@ -37,6 +37,15 @@ public sealed class ModelSchedulerTests : IAsyncDisposable
     private static Task<InferTensor[]> Enqueue(ModelScheduler scheduler, long value, int length = 4, CancellationToken cancellationToken = default) =>
         scheduler.EnqueueAsync([Row(value, length)], 1, ShapeKey.Of(length), 0, cancellationToken);
 
+    /// <summary>Holds the backend, enqueues one request and returns once an instance is running it (and held there).</summary>
+    private async Task<Task<InferTensor[]>> StartHeldAsync(ModelScheduler scheduler, long value)
+    {
+        _backend.Block();
+        var running = Enqueue(scheduler, value);
+        await _backend.Started.WaitAsync(TimeSpan.FromSeconds(20));
+        return running;
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
@@ -92,9 +101,7 @@ public sealed class ModelSchedulerTests : IAsyncDisposable
     public async Task Requests_of_different_shapes_never_share_a_batch()
     {
         var scheduler = Start(new BatchingPolicy(true, 8, [8], TimeSpan.Zero));
-        _backend.Block();
-        var blocker = Enqueue(scheduler, 0);
-        await _backend.Started.WaitAsync(TimeSpan.FromSeconds(20));
+        var blocker = await StartHeldAsync(scheduler, 0);
 
         var queued = new[] { Enqueue(scheduler, 1, 4), Enqueue(scheduler, 2, 4), Enqueue(scheduler, 3, 6), Enqueue(scheduler, 4, 4) };
         await WaitUntil(() => scheduler.QueueLength == 4);
@@ -109,9 +116,7 @@ public sealed class ModelSchedulerTests : IAsyncDisposable
     public async Task A_full_queue_rejects_at_once_with_unavailable()
     {
         var scheduler = Start(BatchingPolicy.Unbatched, new QueuePolicySettings(2, TimeSpan.Zero, true, true));
-        _backend.Block();
-        var running = Enqueue(scheduler, 0);
-        await _backend.Started.WaitAsync(TimeSpan.FromSeconds(20));
+        var running = await StartHeldAsync(scheduler, 0);
         var queued = new[] { Enqueue(scheduler, 1), Enqueue(scheduler, 2) };
 
         var ex = await Assert.ThrowsAsync<InferenceException>(() => Enqueue(scheduler, 3));
@@ -128,9 +133,7 @@ public sealed class ModelSchedulerTests : IAsyncDisposable
     public async Task A_request_that_waits_past_its_timeout_is_rejected()
     {
         var scheduler = Start(BatchingPolicy.Unbatched, new QueuePolicySettings(10, TimeSpan.FromMilliseconds(1), true, true));
-        _backend.Block();
-        var running = Enqueue(scheduler, 0);
-        await _backend.Started.WaitAsync(TimeSpan.FromSeconds(20));
+        var running = await StartHeldAsync(scheduler, 0);
         var late = Enqueue(scheduler, 1);
 
         _time.Advance(TimeSpan.FromMilliseconds(2));
@@ -146,9 +149,7 @@ public sealed class ModelSchedulerTests : IAsyncDisposable
     public async Task A_cancelled_request_leaves_the_queue()
     {
         var scheduler = Start(BatchingPolicy.Unbatched);
-        _backend.Block();
-        var running = Enqueue(scheduler, 0);
-        await _backend.Started.WaitAsync(TimeSpan.FromSeconds(20));
+        var running = await StartHeldAsync(scheduler, 0);
         using var cancel = new CancellationTokenSource();
         var queued = Enqueue(scheduler, 1, cancellationToken: cancel.Token);
         Assert.Equal(1, scheduler.Statistics.PendingRequests);
@@ -184,9 +185,7 @@ public sealed class ModelSchedulerTests : IAsyncDisposable
     public async Task An_instance_that_finishes_runs_the_waiting_requests_back_to_back_without_a_hand_off()
     {
         var scheduler = Start(BatchingPolicy.Unbatched);
-        _backend.Block();
-        var running = Enqueue(scheduler, 0);
-        await _backend.Started.WaitAsync(TimeSpan.FromSeconds(20));
+        var running = await StartHeldAsync(scheduler, 0);
         var queued = Enumerable.Range(1, 3).Select(i => Enqueue(scheduler, i)).ToArray();
         await WaitUntil(() => scheduler.QueueLength == 3);
 
@@ -215,9 +214,7 @@ public sealed class ModelSchedulerTests : IAsyncDisposable
     public async Task Disposing_lets_the_running_batch_finish_before_its_instance_is_disposed()
     {
         var scheduler = Start(BatchingPolicy.Unbatched);
-        _backend.Block();
-        var running = Enqueue(scheduler, 7);
-        await _backend.Started.WaitAsync(TimeSpan.FromSeconds(20));
+        var running = await StartHeldAsync(scheduler, 7);
 
         var disposing = scheduler.DisposeAsync().AsTask();
         await Task.Delay(50);
@@ -233,9 +230,7 @@ public sealed class ModelSchedulerTests : IAsyncDisposable
     public async Task Draining_lets_queued_requests_finish_and_refuses_new_ones()
     {
         var scheduler = Start(BatchingPolicy.Unbatched);
-        _backend.Block();
-        var running = Enqueue(scheduler, 0);
-        await _backend.Started.WaitAsync(TimeSpan.FromSeconds(20));
+        var running = await StartHeldAsync(scheduler, 0);
         var queued = Enqueue(scheduler, 1);
 
         var drain = scheduler.DrainAsync(CancellationToken.None);
