@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace HealthAI.Gateway.ConnectionForwarding;
@@ -59,12 +58,12 @@ internal sealed class ForwardingTelemetry
         }
         else
         {
-            WriteRandomHex(traceParent.Slice(3, 32));
+            WriteTraceId(traceParent.Slice(3, 32));
             "-00"u8.CopyTo(traceParent[52..]);
         }
 
         traceParent[35] = (byte)'-';
-        WriteRandomHex(traceParent.Slice(36, 16));
+        WriteSpanId(traceParent.Slice(36, 16));
         return null;
     }
 
@@ -92,17 +91,25 @@ internal sealed class ForwardingTelemetry
 
     private static bool IsLowerHex(ReadOnlySpan<byte> value) => !value.ContainsAnyExcept(LowerHex);
 
-    private static void WriteRandomHex(Span<byte> destination)
+    // Activity's own id generators: random enough for trace ids (the runtime's own use), without a call into OpenSSL.
+    private static void WriteTraceId(Span<byte> destination)
     {
-        Span<byte> random = stackalloc byte[destination.Length / 2];
-        do
-        {
-            RandomNumberGenerator.Fill(random);
-        }
-        while (!random.ContainsAnyExcept((byte)0));
+        Span<byte> id = stackalloc byte[16];
+        ActivityTraceId.CreateRandom().CopyTo(id);
+        WriteHex(id, destination);
+    }
 
+    private static void WriteSpanId(Span<byte> destination)
+    {
+        Span<byte> id = stackalloc byte[8];
+        ActivitySpanId.CreateRandom().CopyTo(id);
+        WriteHex(id, destination);
+    }
+
+    private static void WriteHex(ReadOnlySpan<byte> id, Span<byte> destination)
+    {
         Span<char> hex = stackalloc char[destination.Length];
-        Convert.TryToHexStringLower(random, hex, out _);
+        Convert.TryToHexStringLower(id, hex, out _);
         Encoding.ASCII.GetBytes(hex, destination);
     }
 }
