@@ -29,7 +29,8 @@ internal sealed partial class ConnectionForwarder
         {
             for (var attempt = 0; ; attempt++)
             {
-                destination = await pool.RentAsync(timeout.Token);
+                // A retry never takes another idle connection: it could be just as stale.
+                destination = attempt == 0 ? await pool.RentAsync(timeout.Token) : await pool.ConnectAsync(timeout.Token);
                 var received = 0;
                 try
                 {
@@ -70,7 +71,7 @@ internal sealed partial class ConnectionForwarder
                 break;
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or IOException)
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or IOException or ObjectDisposedException or InvalidOperationException)
         {
             failure = ex;
             var clientGone = client.Context.ConnectionClosed.IsCancellationRequested || ex is OperationCanceledException && !timeout.IsCancellationRequested;

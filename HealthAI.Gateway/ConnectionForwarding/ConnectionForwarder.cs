@@ -26,7 +26,7 @@ namespace HealthAI.Gateway.ConnectionForwarding;
 /// an unresolved destination) hands the connection, from that request on, to Kestrel's HTTP stack, which answers it with the
 /// pipeline's own status codes and ProblemDetails. A hand-over consumes nothing: the request is still in the pipe.
 /// </remarks>
-internal sealed partial class ConnectionForwarder
+internal sealed partial class ConnectionForwarder : IDisposable
 {
     // A request (head and body) must fit in what Kestrel's pipe buffers by default before it pauses the socket (1 MB).
     private const long MaxBufferedRequestBytes = 1024 * 1024;
@@ -187,6 +187,15 @@ internal sealed partial class ConnectionForwarder
                     input.AdvanceTo(buffer.Start);
                     return HandOver(request.HandOverReason!);
             }
+        }
+    }
+
+    /// <summary>Closes the idle destination connections.</summary>
+    public void Dispose()
+    {
+        foreach (var pool in _pools)
+        {
+            pool?.Dispose();
         }
     }
 

@@ -90,6 +90,12 @@ internal sealed class DestinationConnectionPool(ForwardedCluster cluster, Connec
             await socket.ConnectAsync(_endPoint!, timeout.Token);
             return new DestinationConnection(socket);
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Our own connect timeout: the destination is unreachable (502), not the request cancelled.
+            socket.Dispose();
+            throw new SocketException((int)SocketError.TimedOut);
+        }
         catch
         {
             socket.Dispose();
