@@ -9,6 +9,7 @@ using HealthAI.Gateway.Limits;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace HealthAI.Gateway.ConnectionForwarding;
@@ -38,6 +39,7 @@ internal sealed partial class ConnectionForwarder : IDisposable
     private readonly AuditTrail _audit;
     private readonly ForwardingTelemetry _telemetry;
     private readonly ConnectionForwardingOptions _options;
+    private readonly KestrelServerLimits _limits;
     private readonly ForwardedHeadersOptions _forwardedHeaders;
     private readonly bool _enabled;
     private readonly TimeProvider _timeProvider;
@@ -53,6 +55,7 @@ internal sealed partial class ConnectionForwarder : IDisposable
         IOptions<ReverseProxyOptions> proxy,
         IOptions<ForwardedHeadersOptions> forwardedHeaders,
         IOptions<HostFilteringOptions> hostFiltering,
+        IOptions<KestrelServerOptions> kestrel,
         TimeProvider timeProvider,
         ILogger<ConnectionForwarder> logger)
     {
@@ -62,6 +65,7 @@ internal sealed partial class ConnectionForwarder : IDisposable
         _audit = audit;
         _telemetry = telemetry;
         _options = options.Value;
+        _limits = kestrel.Value.Limits;
         _forwardedHeaders = forwardedHeaders.Value;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -121,8 +125,9 @@ internal sealed partial class ConnectionForwarder : IDisposable
     private async Task<ConnectionStep> ForwardNextAsync(ClientConnection client)
     {
         var input = client.Input;
-        client.Timeout.CancelAfter(_options.KeepAliveTimeout);
+        client.Timeout.CancelAfter(_limits.KeepAliveTimeout);
         var receiving = false;
+        var bodySince = 0L;
         CallerAdmission? admitted = null;
         PreparedRequest request;
         while (true)
@@ -148,7 +153,7 @@ internal sealed partial class ConnectionForwarder : IDisposable
             if (!receiving && !buffer.IsEmpty)
             {
                 receiving = true;
-                client.Timeout.CancelAfter(_options.RequestTimeout);
+                client.Timeout.CancelAfter(_limits.RequestHeadersTimeout);
             }
 
             var readiness = Prepare(client, buffer, admitted, out request);
@@ -158,6 +163,13 @@ internal sealed partial class ConnectionForwarder : IDisposable
                     input.AdvanceTo(request.Consumed);
                     return await ExchangeAsync(client, request);
                 case Readiness.NeedMoreData:
+                    if (request.HeadLength > 0)
+                    {
+                        // The head is in; the body must keep up Kestrel's minimum data rate after its grace period.
+                        bodySince = bodySince == 0 ? _timeProvider.GetTimestamp() : bodySince;
+                        ArmBodyTimeout(client, buffer.Length - request.HeadLength, bodySince);
+                    }
+
                     input.AdvanceTo(buffer.Start, buffer.End);
                     if (result.IsCompleted)
                     {
@@ -199,6 +211,18 @@ internal sealed partial class ConnectionForwarder : IDisposable
         }
     }
 
+    private void ArmBodyTimeout(ClientConnection client, long bodyBytes, long bodySince)
+    {
+        if (_limits.MinRequestBodyDataRate is not { } rate)
+        {
+            client.Timeout.CancelAfter(_limits.RequestHeadersTimeout);
+            return;
+        }
+
+        var allowed = rate.GracePeriod + TimeSpan.FromSeconds(bodyBytes / rate.BytesPerSecond) - _timeProvider.GetElapsedTime(bodySince);
+        client.Timeout.CancelAfter(allowed > TimeSpan.Zero ? allowed : TimeSpan.FromMilliseconds(1));
+    }
+
     private ConnectionStep HandOver(string reason)
     {
         _telemetry.RecordHandover(reason);
@@ -233,6 +257,7 @@ internal sealed partial class ConnectionForwarder : IDisposable
 
         if (buffer.Length < head.HeadLength + contentLength)
         {
+            request = new PreparedRequest { HeadLength = head.HeadLength };
             return Readiness.NeedMoreData;
         }
 
@@ -387,6 +412,7 @@ internal sealed partial class ConnectionForwarder : IDisposable
         public Http1Method Method;
         public bool ConnectionClose;
         public int SendLength;
+        public int HeadLength;
         public SequencePosition Consumed;
         public string? RequestId;
         public DateTimeOffset Time;

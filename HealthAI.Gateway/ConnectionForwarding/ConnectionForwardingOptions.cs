@@ -4,7 +4,8 @@ namespace HealthAI.Gateway.ConnectionForwarding;
 
 /// <summary>
 /// The connection-level forwarder: plain HTTP/1.1 requests to forwarded routes go straight from Kestrel's connection to a pooled
-/// destination connection. Bound from <c>Gateway:ConnectionForwarding</c>.
+/// destination connection. Bound from <c>Gateway:ConnectionForwarding</c>. The client side keeps Kestrel's own limits
+/// (<c>Kestrel:Limits</c>: keep-alive timeout, request headers timeout, minimum request body data rate).
 /// </summary>
 public sealed class ConnectionForwardingOptions
 {
@@ -17,14 +18,6 @@ public sealed class ConnectionForwardingOptions
     /// <summary>The largest request head handled here; a larger one is handed to Kestrel, whose own limit (32 KB) answers it.</summary>
     [Range(1024, 65536)]
     public int MaxRequestHeadBytes { get; set; } = 16 * 1024;
-
-    /// <summary>How long an idle client connection is kept between requests (Kestrel's own default).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(130);
-
-    /// <summary>How long a client may take to send a whole request once its first byte arrived (Kestrel's own default).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a destination connection may sit unused in the pool before it is closed rather than reused.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]

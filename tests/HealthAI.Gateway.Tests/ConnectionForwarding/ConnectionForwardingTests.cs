@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HealthAI.Gateway.Tests.ConnectionForwarding;
 
@@ -259,6 +261,53 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
         Assert.Equal("{\"part\":\"one\"," + new string('x', 40_000) + "\"end\":true}", body);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal([200, 200], gateway.Forwarded);
+    }
+
+    [Fact]
+    public async Task A_body_that_trickles_below_Kestrels_minimum_rate_is_cut_off_and_nothing_is_forwarded()
+    {
+        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton, services: services =>
+            services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(240, TimeSpan.FromSeconds(2))));
+        using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
+        await connection.SendAsync($"POST /v1/deidentify HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TestTokens.Create()}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"text\":\"", Ct);
+
+        // A byte a second: far below 240 bytes a second once the two-second grace is over.
+        var closed = false;
+        for (var second = 0; second < 20 && !closed; second++)
+        {
+            try
+            {
+                await connection.SendAsync("a", Ct);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+                wait.CancelAfter(TimeSpan.FromSeconds(1));
+                closed = await connection.IsClosedByServerAsync(wait.Token);
+            }
+            catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+            {
+            }
+            catch (IOException)
+            {
+                closed = true;
+            }
+        }
+
+        Assert.True(closed, "a body trickling at a byte a second kept its connection for 20 s");
+        Assert.Empty(_deid.Requests);
+    }
+
+    [Fact]
+    public async Task An_idle_connection_is_closed_after_Kestrels_keep_alive_timeout()
+    {
+        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton, services: services =>
+            services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(1)));
+        using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
+        await connection.SendAsync($"GET /v2/models/m HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TestTokens.Create()}\r\n\r\n", Ct);
+        Assert.Equal(200, (await connection.ReadResponseAsync(Ct)).Status);
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        wait.CancelAfter(TimeSpan.FromSeconds(30));
+        Assert.True(await connection.IsClosedByServerAsync(wait.Token));
+        Assert.Equal([200], gateway.Forwarded);
     }
 
     [Fact]

@@ -28,11 +28,12 @@ public sealed class KestrelGateway : IAsyncDisposable
     /// <summary>Connections handed to ASP.NET Core's pipeline, by reason.</summary>
     public ConcurrentQueue<string> HandOvers { get; } = new();
 
-    public static Task<KestrelGateway> StartAsync(FakeBackend deid, FakeBackend triton, Action<Dictionary<string, string?>>? configure = null)
+    public static Task<KestrelGateway> StartAsync(
+        FakeBackend deid, FakeBackend triton, Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null)
     {
         var settings = GatewayApp.DefaultSettings(deid, tokenizer: null, triton);
         configure?.Invoke(settings);
-        var gateway = new KestrelGateway(new GatewayApp(settings));
+        var gateway = new KestrelGateway(new GatewayApp(settings) { ConfigureTestServices = services });
         gateway.App.UseKestrel(0);
         gateway.App.StartServer();
         var server = gateway.App.Services.GetRequiredService<IServer>();
