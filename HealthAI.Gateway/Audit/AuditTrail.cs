@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
 using HealthAI.Gateway.Logging;
@@ -120,6 +121,7 @@ public sealed class AuditTrail(IOptions<AuditOptions> options, TimeProvider time
         var batch = new ArrayBufferWriter<byte>(64 * 1024);
         var scratch = new ArrayBufferWriter<byte>(1024);
         using var json = new Utf8JsonWriter(scratch);
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
@@ -134,7 +136,7 @@ public sealed class AuditTrail(IOptions<AuditOptions> options, TimeProvider time
             {
                 record.Sequence = ++_sequence;
                 record.PreviousHash = _head;
-                _head = AuditChain.Seal(record, json, scratch, batch);
+                _head = AuditChain.Seal(record, json, scratch, batch, sha256);
                 count++;
             }
 
