@@ -56,7 +56,12 @@ internal sealed class ForwardingTargets : IAsyncDisposable
 
     public string Token { get; } = CreateToken();
 
-    public static async Task<ForwardingTargets> StartAsync(bool nginx, bool gateway, bool bareForwarder = false)
+    /// <param name="nginx">Start nginx in front of the backend.</param>
+    /// <param name="gateway">Start the gateway in front of the backend.</param>
+    /// <param name="bareForwarder">Start the bare .NET forwarder in front of the backend.</param>
+    /// <param name="connectionForwarding">Whether the gateway forwards at the connection level (its default) or sends every
+    /// request through ASP.NET Core's pipeline.</param>
+    public static async Task<ForwardingTargets> StartAsync(bool nginx, bool gateway, bool bareForwarder = false, bool connectionForwarding = true)
     {
         var targets = new ForwardingTargets();
         await targets.StartBackendAsync();
@@ -72,7 +77,7 @@ internal sealed class ForwardingTargets : IAsyncDisposable
 
         if (gateway)
         {
-            await targets.StartGatewayAsync();
+            await targets.StartGatewayAsync(connectionForwarding);
         }
 
         return targets;
@@ -157,7 +162,7 @@ internal sealed class ForwardingTargets : IAsyncDisposable
         await WaitUntilAnswersAsync(new Uri(BareForwarder, "/v1/deidentify"), HttpMethod.Post);
     }
 
-    private async Task StartGatewayAsync()
+    private async Task StartGatewayAsync(bool connectionForwarding)
     {
         var port = FreePort();
         var gatewayDll = FindGatewayBuild();
@@ -176,6 +181,7 @@ internal sealed class ForwardingTargets : IAsyncDisposable
             ["Gateway__RateLimiting__TokenLimit"] = "1000000",
             ["Gateway__RateLimiting__TokensPerPeriod"] = "1000000",
             ["Gateway__Audit__FilePath"] = Path.Combine(_workDir, "audit.jsonl"),
+            ["Gateway__ConnectionForwarding__Enabled"] = connectionForwarding ? "true" : "false",
         };
         Proxy = Start("dotnet", [gatewayDll], environment, Path.GetDirectoryName(gatewayDll));
         Gateway = new Uri($"http://127.0.0.1:{port}");

@@ -47,10 +47,16 @@ public class GatewayForwardingBenchmarks : IDisposable
         /// <summary>The smallest honest ASP.NET Core reverse proxy with the gateway's runtime settings: what any .NET proxy
         /// pays, so the gateway's own cost is its gap to this one.</summary>
         BareForwarder,
+
+        /// <summary>The gateway with its connection-level forwarding turned off: every request through ASP.NET Core's pipeline
+        /// and HttpClient, as before that forwarder existed.</summary>
+        GatewayPipeline,
+
+        /// <summary>The gateway as it ships: forwarded routes served by its connection-level forwarder.</summary>
         Gateway,
     }
 
-    [Params(ForwardPath.Direct, ForwardPath.Nginx, ForwardPath.BareForwarder, ForwardPath.Gateway)]
+    [Params(ForwardPath.Direct, ForwardPath.Nginx, ForwardPath.BareForwarder, ForwardPath.GatewayPipeline, ForwardPath.Gateway)]
     public ForwardPath Target { get; set; }
 
     [Params(1, 64)]
@@ -63,12 +69,13 @@ public class GatewayForwardingBenchmarks : IDisposable
     private async Task SetupAsync()
     {
         _targets = await ForwardingTargets.StartAsync(
-            nginx: Target == ForwardPath.Nginx, gateway: Target == ForwardPath.Gateway, bareForwarder: Target == ForwardPath.BareForwarder);
+            nginx: Target == ForwardPath.Nginx, gateway: Target is ForwardPath.Gateway or ForwardPath.GatewayPipeline,
+            bareForwarder: Target == ForwardPath.BareForwarder, connectionForwarding: Target == ForwardPath.Gateway);
         var baseUri = Target switch
         {
             ForwardPath.Nginx => _targets.Nginx,
             ForwardPath.BareForwarder => _targets.BareForwarder,
-            ForwardPath.Gateway => _targets.Gateway,
+            ForwardPath.Gateway or ForwardPath.GatewayPipeline => _targets.Gateway,
             _ => _targets.Backend,
         };
         _uri = new Uri(baseUri, "/v1/deidentify");
