@@ -48,7 +48,8 @@ public class Http1WireBenchmarks
     }
 
     [Benchmark]
-    public int ParseRequestHead() => Http1RequestParser.TryParse(Request, 8192, out var head) == Http1HeadStatus.Parsed ? head.HeadLength : -1;
+    public int ParseRequestHead() =>
+        Http1RequestParser.TryParse(Request, 8192, out var head) == Http1HeadStatus.Parsed ? head.HeadLength : -1;
 
     [Benchmark]
     public int WriteRequestHead() => Http1RequestWriter.Write(Request, _request, new ForwardedRequestHeaders
