@@ -139,7 +139,7 @@ public sealed class MutationTests
         }
     }
 
-    private static byte[] Mutate(Random random, byte[] valid)
+    internal static byte[] Mutate(Random random, byte[] valid)
     {
         var bytes = new List<byte>(valid);
         for (var edits = random.Next(1, 3); edits > 0; edits--)
