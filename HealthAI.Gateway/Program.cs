@@ -19,6 +19,7 @@ builder.AddGatewayLimits();
 builder.AddGatewayAudit();
 builder.AddAnalyzePipeline();
 builder.AddGatewayForwarder();
+builder.AddGatewayConnectionForwarding();
 builder.AddGatewayOpenApi();
 
 var app = builder.Build();

@@ -81,19 +81,11 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail, IA
             return [];
         }
 
-        var scopes = new List<string>();
-        foreach (var requirement in policy.Requirements)
-        {
-            if (requirement is ScopeRequirement required)
-            {
-                scopes.AddRange(required.Scopes);
-            }
-        }
-
-        return _scopesByPolicy[policyName] = scopes.ToArray();
+        return _scopesByPolicy[policyName] = ScopeRequirement.ScopesOf(policy);
     }
 
-    private static string Outcome(int status) => status switch
+    /// <summary>The audit outcome of a final status code.</summary>
+    internal static string Outcome(int status) => status switch
     {
         < 400 => "success",
         401 => "unauthenticated",

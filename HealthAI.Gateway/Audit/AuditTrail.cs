@@ -16,7 +16,7 @@ namespace HealthAI.Gateway.Audit;
 /// queue is only closed once the server has stopped (<see cref="StoppedAsync"/>, after in-flight requests finished), then
 /// drained to the sinks before shutdown completes. On start-up the chain resumes from the file's last line.
 /// </remarks>
-public sealed class AuditTrail(IOptions<AuditOptions> options, ILogger<AuditTrail> logger) : IHostedLifecycleService
+public sealed class AuditTrail(IOptions<AuditOptions> options, TimeProvider timeProvider, ILogger<AuditTrail> logger) : IHostedLifecycleService
 {
     // Upper bound of one batch, so a long backlog is written in bounded chunks (memory) while the loop keeps up.
     private const int MaxBatchRecords = 1024;
@@ -123,6 +123,11 @@ public sealed class AuditTrail(IOptions<AuditOptions> options, ILogger<AuditTrai
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
+            if (_options.BatchDelay > TimeSpan.Zero && reader.Count < MaxBatchRecords)
+            {
+                await Task.Delay(_options.BatchDelay, timeProvider);
+            }
+
             batch.ResetWrittenCount();
             var count = 0;
             while (count < MaxBatchRecords && reader.TryRead(out var record))

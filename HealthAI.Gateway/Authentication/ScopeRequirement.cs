@@ -8,6 +8,21 @@ public sealed class ScopeRequirement(IReadOnlyList<string> scopes) : IAuthorizat
 {
     /// <summary>The scopes, all required.</summary>
     public IReadOnlyList<string> Scopes { get; } = scopes;
+
+    /// <summary>Every scope a policy's scope requirements demand, as the audit trail records them.</summary>
+    public static string[] ScopesOf(AuthorizationPolicy policy)
+    {
+        var scopes = new List<string>();
+        foreach (var requirement in policy.Requirements)
+        {
+            if (requirement is ScopeRequirement required)
+            {
+                scopes.AddRange(required.Scopes);
+            }
+        }
+
+        return [.. scopes];
+    }
 }
 
 /// <summary>

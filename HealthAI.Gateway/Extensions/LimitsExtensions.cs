@@ -26,22 +26,14 @@ public static class GatewayLimitsExtensions
         builder.Services.AddSingleton<IValidateOptions<GatewayRoutesOptions>>(sp => sp.GetRequiredService<GatewayRoutesOptionsSetup>());
         builder.Services.AddOptions<GatewayRoutesOptions>().ValidateOnStart();
 
+        builder.Services.AddSingleton<ClientRateLimiter>();
         builder.Services.AddRateLimiter(_ => { });
-        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<ClientRateLimitOptions>>((limiter, clientOptions) =>
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<ClientRateLimiter>((limiter, clients) =>
         {
-            var bucket = clientOptions.Value;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, RateLimitPartitionKey>(context =>
-                context.GetEndpoint()?.Metadata.GetMetadata<GatewayRouteMetadata>() is null
-                    ? RateLimitPartition.GetNoLimiter(default(RateLimitPartitionKey))
-                    : RateLimitPartition.GetTokenBucketLimiter(PartitionKey(context), _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = bucket.TokenLimit,
-                        TokensPerPeriod = bucket.TokensPerPeriod,
-                        ReplenishmentPeriod = bucket.ReplenishmentPeriod,
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    }));
+            limiter.GlobalLimiter = clients.Buckets.WithTranslatedKey<HttpContext>(
+                context => context.GetEndpoint()?.Metadata.GetMetadata<GatewayRouteMetadata>() is null ? RateLimitPartitionKey.Exempt : PartitionKey(context),
+                leaveOpen: true);
             limiter.OnRejected = OnRejectedAsync;
         });
         return builder;

@@ -50,14 +50,14 @@ internal sealed class RoutePolicyMiddleware(RequestDelegate next, IOptions<Gatew
         return next(context);
     }
 
-    internal static bool IsSupported(string? contentType, List<string> supported)
+    internal static bool IsSupported(ReadOnlySpan<char> contentType, List<string> supported)
     {
-        if (string.IsNullOrEmpty(contentType))
+        if (contentType.IsEmpty)
         {
             return false;
         }
 
-        var mediaType = contentType.AsSpan();
+        var mediaType = contentType;
         var semicolon = mediaType.IndexOf(';');
         if (semicolon >= 0)
         {

@@ -1,0 +1,423 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Net;
+using System.Text;
+using HealthAI.Gateway.Audit;
+using HealthAI.Gateway.Forwarding;
+using HealthAI.Gateway.Limits;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.HostFiltering;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace HealthAI.Gateway.ConnectionForwarding;
+
+/// <summary>
+/// Kestrel connection middleware that forwards plain HTTP/1.1 requests for the forwarded routes straight from the client's
+/// connection to a pooled destination connection, skipping ASP.NET Core's per-request pipeline and HttpClient. It applies the
+/// same policies as the pipeline, through the same services: bearer authentication and route authorization
+/// (<see cref="CallerAdmissions"/>), the per-client token buckets, the route table's media types and body limits, the audit
+/// trail, X-Forwarded-* and trace context.
+/// </summary>
+/// <remarks>
+/// It serves only what it fully understands and would answer exactly as the pipeline does. Anything else (a request the strict
+/// parser does not accept, another route, a body over its limit, a missing or rejected token, an exhausted bucket, TLS, HTTP/2,
+/// an unresolved destination) hands the connection, from that request on, to Kestrel's HTTP stack, which answers it with the
+/// pipeline's own status codes and ProblemDetails. A hand-over consumes nothing: the request is still in the pipe.
+/// </remarks>
+internal sealed partial class ConnectionForwarder : IDisposable
+{
+    // A request (head and body) must fit in what Kestrel's pipe buffers by default before it pauses the socket (1 MB).
+    private const long MaxBufferedRequestBytes = 1024 * 1024;
+
+    private readonly ForwardedRouteTable _routes;
+    private readonly DestinationConnectionPool?[] _pools;
+    private readonly CallerAdmissions _admissions;
+    private readonly ClientRateLimiter _limiter;
+    private readonly AuditTrail _audit;
+    private readonly ForwardingTelemetry _telemetry;
+    private readonly ConnectionForwardingOptions _options;
+    private readonly KestrelServerLimits _limits;
+    private readonly ForwardedHeadersOptions _forwardedHeaders;
+    private readonly bool _enabled;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<ConnectionForwarder> _logger;
+
+    public ConnectionForwarder(
+        ForwardedRouteTable routes,
+        CallerAdmissions admissions,
+        ClientRateLimiter limiter,
+        AuditTrail audit,
+        ForwardingTelemetry telemetry,
+        IOptions<ConnectionForwardingOptions> options,
+        IOptions<ReverseProxyOptions> proxy,
+        IOptions<ForwardedHeadersOptions> forwardedHeaders,
+        IOptions<HostFilteringOptions> hostFiltering,
+        IOptions<KestrelServerOptions> kestrel,
+        TimeProvider timeProvider,
+        ILogger<ConnectionForwarder> logger)
+    {
+        _routes = routes;
+        _admissions = admissions;
+        _limiter = limiter;
+        _audit = audit;
+        _telemetry = telemetry;
+        _options = options.Value;
+        _limits = kestrel.Value.Limits;
+        _forwardedHeaders = forwardedHeaders.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+
+        // Host filtering runs in the pipeline; with a host allow-list every request takes the pipeline.
+        var allowedHosts = hostFiltering.Value.AllowedHosts;
+        _enabled = _options.Enabled && routes.Routes.Count > 0 && (allowedHosts.Count == 0 || allowedHosts.Contains("*"));
+
+        // One pool per cluster. A cluster whose HttpClient settings limit connections keeps to the pipeline's HttpClient,
+        // which is where those settings apply.
+        var pools = new Dictionary<string, DestinationConnectionPool?>(StringComparer.Ordinal);
+        _pools = new DestinationConnectionPool?[routes.Routes.Count];
+        foreach (var route in routes.Routes)
+        {
+            var clusterId = route.Cluster.Id;
+            if (!pools.TryGetValue(clusterId, out var pool))
+            {
+                var config = proxy.Value.Clusters[clusterId];
+                pool = config.HttpClient.MaxConnectionsPerServer is null
+                    ? new DestinationConnectionPool(route.Cluster, _options, timeProvider)
+                    : null;
+                pools[clusterId] = pool;
+            }
+
+            _pools[route.Index] = pool;
+        }
+    }
+
+    /// <summary>The middleware: serves the connection while it can, then hands it to <paramref name="next"/>.</summary>
+    public async Task OnConnectedAsync(ConnectionContext connection, ConnectionDelegate next)
+    {
+        if (!_enabled || connection.Features.Get<ITlsHandshakeFeature>() is not null
+            || connection.RemoteEndPoint is not IPEndPoint { Address: var address } || IsKnownProxy(address))
+        {
+            await next(connection);
+            return;
+        }
+
+        ConnectionStep step;
+        using (var client = new ClientConnection(connection, address))
+        {
+            // Graceful shutdown: an idle connection stops waiting for its next request.
+            using var closeRequested = client.CloseRequested.UnsafeRegister(static state => ((PipeReader)state!).CancelPendingRead(), client.Input);
+            do
+            {
+                step = await ForwardNextAsync(client);
+            }
+            while (step == ConnectionStep.Continue);
+        }
+
+        if (step == ConnectionStep.HandOver)
+        {
+            await next(connection);
+        }
+    }
+
+    private async Task<ConnectionStep> ForwardNextAsync(ClientConnection client)
+    {
+        var input = client.Input;
+        client.Timeout.CancelAfter(_limits.KeepAliveTimeout);
+        var receiving = false;
+        var bodySince = 0L;
+        CallerAdmission? admitted = null;
+        PreparedRequest request;
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                result = await input.ReadAsync(client.Timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Idle or request timeout, or the client is gone.
+                return ConnectionStep.Close;
+            }
+
+            var buffer = result.Buffer;
+            if (result.IsCanceled || client.CloseRequested.IsCancellationRequested)
+            {
+                input.AdvanceTo(buffer.Start);
+                return buffer.IsEmpty ? ConnectionStep.Close : HandOver("shutdown");
+            }
+
+            if (!receiving && !buffer.IsEmpty)
+            {
+                receiving = true;
+                client.Timeout.CancelAfter(_limits.RequestHeadersTimeout);
+            }
+
+            var readiness = Prepare(client, buffer, admitted, out request);
+            switch (readiness)
+            {
+                case Readiness.Ready:
+                    input.AdvanceTo(request.Consumed);
+                    return await ExchangeAsync(client, request);
+                case Readiness.NeedMoreData:
+                    if (request.HeadLength > 0)
+                    {
+                        // The head is in; the body must keep up Kestrel's minimum data rate after its grace period.
+                        bodySince = bodySince == 0 ? _timeProvider.GetTimestamp() : bodySince;
+                        ArmBodyTimeout(client, buffer.Length - request.HeadLength, bodySince);
+                    }
+
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                    if (result.IsCompleted)
+                    {
+                        return ConnectionStep.Close;
+                    }
+
+                    continue;
+                case Readiness.NeedAdmission:
+                    input.AdvanceTo(buffer.Start);
+                    admitted = await _admissions.AdmitAsync(request.Authorization!, _routes.Routes.Count);
+                    if (admitted is null)
+                    {
+                        return HandOver("unauthenticated");
+                    }
+
+                    continue;
+                case Readiness.NeedAuthorization:
+                    input.AdvanceTo(buffer.Start);
+                    admitted = request.Admission;
+                    if (!await _admissions.AuthorizeAsync(request.Admission!, request.Route!))
+                    {
+                        return HandOver("forbidden");
+                    }
+
+                    continue;
+                default:
+                    input.AdvanceTo(buffer.Start);
+                    return HandOver(request.HandOverReason!);
+            }
+        }
+    }
+
+    /// <summary>Closes the idle destination connections.</summary>
+    public void Dispose()
+    {
+        foreach (var pool in _pools)
+        {
+            pool?.Dispose();
+        }
+    }
+
+    private void ArmBodyTimeout(ClientConnection client, long bodyBytes, long bodySince)
+    {
+        if (_limits.MinRequestBodyDataRate is not { } rate)
+        {
+            client.Timeout.CancelAfter(_limits.RequestHeadersTimeout);
+            return;
+        }
+
+        var allowed = rate.GracePeriod + TimeSpan.FromSeconds(bodyBytes / rate.BytesPerSecond) - _timeProvider.GetElapsedTime(bodySince);
+        client.Timeout.CancelAfter(allowed > TimeSpan.Zero ? allowed : TimeSpan.FromMilliseconds(1));
+    }
+
+    private ConnectionStep HandOver(string reason)
+    {
+        _telemetry.RecordHandover(reason);
+        return ConnectionStep.HandOver;
+    }
+
+    /// <summary>Everything up to the first byte sent, without waiting: parse, match, check, admit, and write what is sent.</summary>
+    private Readiness Prepare(ClientConnection client, in ReadOnlySequence<byte> buffer, CallerAdmission? admitted, out PreparedRequest request)
+    {
+        request = default;
+        var span = client.Contiguous(buffer, _options.MaxRequestHeadBytes);
+        switch (Http1RequestParser.TryParse(span, _options.MaxRequestHeadBytes, out var head))
+        {
+            case Http1HeadStatus.Incomplete:
+                return Readiness.NeedMoreData;
+            case Http1HeadStatus.Unsupported:
+                return HandOverFor(out request, "request");
+        }
+
+        var target = head.Target.Of(span);
+        if (_routes.Match(head.Method, target[..head.PathLength]) is not { } route || _pools[route.Index] is not { } pool)
+        {
+            return HandOverFor(out request, "route");
+        }
+
+        var contentLength = Math.Max(head.ContentLength, 0);
+        if ((contentLength > 0 && (contentLength > route.Limits.MaxRequestBodyBytes || !IsSupported(head.ContentType.Of(span), route.Limits.ContentTypes)))
+            || head.HeadLength + contentLength > MaxBufferedRequestBytes)
+        {
+            return HandOverFor(out request, "limits");
+        }
+
+        if (buffer.Length < head.HeadLength + contentLength)
+        {
+            request = new PreparedRequest { HeadLength = head.HeadLength };
+            return Readiness.NeedMoreData;
+        }
+
+        CallerAdmission? admission = null;
+        var partition = new RateLimitPartitionKey(null, client.RemoteAddress);
+        if (route.Authorization == RouteAuthorization.Anonymous)
+        {
+            // The pipeline would still authenticate a token sent to an anonymous route and audit its subject.
+            if (head.Authorization.IsPresent)
+            {
+                return HandOverFor(out request, "anonymous-route-token");
+            }
+        }
+        else
+        {
+            if (!head.Authorization.IsPresent)
+            {
+                return HandOverFor(out request, "unauthenticated");
+            }
+
+            admission = admitted ?? _admissions.TryGet(head.Authorization.Of(span));
+            if (admission is null)
+            {
+                request = new PreparedRequest { Authorization = head.Authorization.Of(span).ToArray() };
+                return Readiness.NeedAdmission;
+            }
+
+            switch (admission.IsAllowed(route.Index))
+            {
+                case null:
+                    request = new PreparedRequest { Admission = admission, Route = route };
+                    return Readiness.NeedAuthorization;
+                case false:
+                    return HandOverFor(out request, "forbidden");
+            }
+
+            if (admission.ClientId is not null)
+            {
+                partition = admission.PartitionKey;
+            }
+        }
+
+        if (!pool.TryResolve(out var authority))
+        {
+            return HandOverFor(out request, "destination");
+        }
+
+        using (var lease = _limiter.Buckets.AttemptAcquire(partition))
+        {
+            if (!lease.IsAcquired)
+            {
+                return HandOverFor(out request, "rate-limited");
+            }
+        }
+
+        Span<byte> traceParent = stackalloc byte[ForwardingTelemetry.TraceParentLength];
+        var activity = ForwardingTelemetry.StartForward(head.TraceParent.Of(span), route.RouteId, traceParent);
+        var added = new ForwardedRequestHeaders { DestinationAuthority = authority, ClientAddress = client.ClientAddress, Scheme = "http"u8, TraceParent = traceParent };
+        client.EnsureSendCapacity((2 * head.HeadLength) + 512 + authority.Length + (int)contentLength);
+        var written = Http1RequestWriter.Write(span[..head.HeadLength], head, added, client.SendBuffer);
+        if (written < 0 || written + contentLength > client.SendBuffer.Length)
+        {
+            activity?.Dispose();
+            return HandOverFor(out request, "request");
+        }
+
+        buffer.Slice(head.HeadLength, contentLength).CopyTo(client.SendBuffer.AsSpan(written));
+        request = new PreparedRequest
+        {
+            Route = route,
+            Pool = pool,
+            Admission = admission,
+            Activity = activity,
+            Method = head.Method,
+            ConnectionClose = head.ConnectionClose,
+            SendLength = written + (int)contentLength,
+            Consumed = buffer.GetPosition(head.HeadLength + contentLength),
+            RequestId = Encoding.ASCII.GetString(traceParent.Slice(3, 32)),
+            Time = _timeProvider.GetUtcNow(),
+            Started = _timeProvider.GetTimestamp(),
+        };
+        return Readiness.Ready;
+    }
+
+    private static Readiness HandOverFor(out PreparedRequest request, string reason)
+    {
+        request = new PreparedRequest { HandOverReason = reason };
+        return Readiness.HandOver;
+    }
+
+    private bool IsKnownProxy(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        foreach (var proxy in _forwardedHeaders.KnownProxies)
+        {
+            if (proxy.Equals(address))
+            {
+                return true;
+            }
+        }
+
+        foreach (var network in _forwardedHeaders.KnownIPNetworks)
+        {
+            if (network.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The route table's media-type check (RoutePolicyMiddleware) on the raw header value.
+    private static bool IsSupported(ReadOnlySpan<byte> contentType, List<string> supported)
+    {
+        if (contentType.IsEmpty || contentType.Length > 256)
+        {
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[contentType.Length];
+        Encoding.Latin1.GetChars(contentType, chars);
+        return RoutePolicyMiddleware.IsSupported(chars, supported);
+    }
+
+    private enum Readiness
+    {
+        Ready,
+        NeedMoreData,
+        NeedAdmission,
+        NeedAuthorization,
+        HandOver,
+    }
+
+    private enum ConnectionStep
+    {
+        Continue,
+        HandOver,
+        Close,
+    }
+
+    private struct PreparedRequest
+    {
+        public ConnectionRoute? Route;
+        public DestinationConnectionPool? Pool;
+        public CallerAdmission? Admission;
+        public Activity? Activity;
+        public Http1Method Method;
+        public bool ConnectionClose;
+        public int SendLength;
+        public int HeadLength;
+        public SequencePosition Consumed;
+        public string? RequestId;
+        public DateTimeOffset Time;
+        public long Started;
+        public byte[]? Authorization;
+        public string? HandOverReason;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using HealthAI.Gateway.Forwarding;
+
+namespace HealthAI.Gateway.ConnectionForwarding;
+
+/// <summary>One open HTTP/1.1 connection to a destination, with the buffer its answers are read into.</summary>
+internal sealed class DestinationConnection(Socket socket) : IDisposable
+{
+    public Socket Socket { get; } = socket;
+
+    /// <summary>Answers are read here; one request is in flight per connection, so one buffer serves every request on it.</summary>
+    public byte[] ReceiveBuffer { get; } = GC.AllocateUninitializedArray<byte>(16 * 1024);
+
+    /// <summary>Whether an earlier request used this connection (a reused one may have been closed by the destination meanwhile).</summary>
+    public bool Reused { get; set; }
+
+    public long IdleSince { get; set; }
+
+    /// <summary>Bytes of the current answer in <see cref="ReceiveBuffer"/> once its head has been parsed.</summary>
+    public int Received { get; set; }
+
+    public void Dispose() => Socket.Dispose();
+}
+
+/// <summary>
+/// Keep-alive connections to one cluster's destination, most recently used first (so a quiet period lets the extras age out).
+/// A connection goes back only after a complete exchange that left it reusable; anything else disposes it.
+/// </summary>
+internal sealed class DestinationConnectionPool(ForwardedCluster cluster, ConnectionForwardingOptions options, TimeProvider timeProvider) : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly DestinationConnection?[] _idle = new DestinationConnection?[options.MaxIdleConnectionsPerCluster];
+    private int _idleCount;
+    private EndPoint? _endPoint;
+    private byte[]? _authority;
+    private bool _disposed;
+
+    public ForwardedCluster Cluster { get; } = cluster;
+
+    /// <summary>
+    /// Resolves the destination through service discovery on first use (a failure is not remembered, as for the pipeline's
+    /// forwarder). False when it cannot be resolved now.
+    /// </summary>
+    public bool TryResolve(out ReadOnlySpan<byte> authority)
+    {
+        if (_authority is null && Cluster.TryGetDestinationPrefix() is { } prefix)
+        {
+            var uri = new Uri(prefix);
+            _endPoint = IPAddress.TryParse(uri.IdnHost, out var address) ? new IPEndPoint(address, uri.Port) : new DnsEndPoint(uri.IdnHost, uri.Port);
+            _authority = Encoding.ASCII.GetBytes(uri.Authority);
+        }
+
+        authority = _authority;
+        return _authority is not null;
+    }
+
+    /// <summary>Whether the destination can be reached over plain HTTP/1.1 at its root, which is all this forwarder speaks.</summary>
+    public static bool Supports(string destinationPrefix)
+    {
+        var uri = new Uri(destinationPrefix);
+        return uri.Scheme == Uri.UriSchemeHttp && uri.AbsolutePath == "/" && string.IsNullOrEmpty(uri.Query);
+    }
+
+    public ValueTask<DestinationConnection> RentAsync(CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetTimestamp();
+        while (TryPop() is { } idle)
+        {
+            if (timeProvider.GetElapsedTime(idle.IdleSince, now) < options.PooledConnectionIdleTimeout)
+            {
+                idle.Reused = true;
+                return ValueTask.FromResult(idle);
+            }
+
+            idle.Dispose();
+        }
+
+        return ConnectAsync(cancellationToken);
+    }
+
+    public async ValueTask<DestinationConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.ConnectTimeout);
+            await socket.ConnectAsync(_endPoint!, timeout.Token);
+            return new DestinationConnection(socket);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Our own connect timeout: the destination is unreachable (502), not the request cancelled.
+            socket.Dispose();
+            throw new SocketException((int)SocketError.TimedOut);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public void Return(DestinationConnection connection)
+    {
+        connection.IdleSince = timeProvider.GetTimestamp();
+        lock (_gate)
+        {
+            if (!_disposed && _idleCount < _idle.Length)
+            {
+                _idle[_idleCount++] = connection;
+                return;
+            }
+        }
+
+        connection.Dispose();
+    }
+
+    private DestinationConnection? TryPop()
+    {
+        lock (_gate)
+        {
+            if (_idleCount == 0)
+            {
+                return null;
+            }
+
+            var connection = _idle[--_idleCount];
+            _idle[_idleCount] = null;
+            return connection;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            for (var i = 0; i < _idleCount; i++)
+            {
+                _idle[i]!.Dispose();
+                _idle[i] = null;
+            }
+
+            _idleCount = 0;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text;
+
+namespace HealthAI.Gateway.ConnectionForwarding;
+
+/// <summary>
+/// Trace context, the request id and metrics for requests forwarded at the connection level, where ASP.NET Core's hosting
+/// diagnostics never see them.
+/// </summary>
+internal sealed class ForwardingTelemetry
+{
+    /// <summary>The activity source and meter name (matched by the service defaults' <c>HealthAI.*</c>).</summary>
+    public const string Name = "HealthAI.Gateway.ConnectionForwarding";
+
+    /// <summary>The length of a version-00 W3C <c>traceparent</c> value.</summary>
+    public const int TraceParentLength = 55;
+
+    private static readonly ActivitySource Source = new(Name);
+    private static readonly SearchValues<byte> LowerHex = SearchValues.Create("0123456789abcdef"u8);
+
+    private readonly Histogram<double> _duration;
+    private readonly Counter<long> _handovers;
+
+    public ForwardingTelemetry(IMeterFactory meters)
+    {
+        var meter = meters.Create(Name);
+        _duration = meter.CreateHistogram<double>("healthai.gateway.connection_forwarding.duration", "s",
+            "Requests forwarded at the connection level, from the complete request to the last byte of the answer.");
+        _handovers = meter.CreateCounter<long>("healthai.gateway.connection_forwarding.handovers", "{connection}",
+            "Connections handed to ASP.NET Core's pipeline, by reason.");
+    }
+
+    /// <summary>
+    /// Starts the server activity when something listens, and writes the <c>traceparent</c> to send on: a child of the caller's
+    /// trace when it sent a valid one, else a new trace. The trace id doubles as the request id, as in the pipeline.
+    /// </summary>
+    public static Activity? StartForward(ReadOnlySpan<byte> incoming, string routeId, Span<byte> traceParent)
+    {
+        if (Source.HasListeners())
+        {
+            ActivityContext.TryParse(incoming.IsEmpty ? null : Encoding.ASCII.GetString(incoming), null, isRemote: true, out var parent);
+            if (Source.StartActivity("forward " + routeId, ActivityKind.Server, parent) is { } activity)
+            {
+                activity.SetTag("http.route", routeId);
+                Encoding.ASCII.GetBytes(activity.Id.AsSpan(0, TraceParentLength), traceParent);
+                return activity;
+            }
+        }
+
+        // Nothing records: keep the caller's trace id and flags with a fresh parent id, or start an unsampled trace.
+        "00-"u8.CopyTo(traceParent);
+        if (IsValid(incoming))
+        {
+            incoming.Slice(3, 32).CopyTo(traceParent[3..]);
+            incoming.Slice(52, 3).CopyTo(traceParent[52..]);
+        }
+        else
+        {
+            WriteTraceId(traceParent.Slice(3, 32));
+            "-00"u8.CopyTo(traceParent[52..]);
+        }
+
+        traceParent[35] = (byte)'-';
+        WriteSpanId(traceParent.Slice(36, 16));
+        return null;
+    }
+
+    public void RecordForwarded(string routeId, int status, TimeSpan elapsed)
+    {
+        if (_duration.Enabled)
+        {
+            _duration.Record(elapsed.TotalSeconds, new("http.route", routeId), new("http.response.status_code", status));
+        }
+    }
+
+    public void RecordHandover(string reason)
+    {
+        if (_handovers.Enabled)
+        {
+            _handovers.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        }
+    }
+
+    // version 00, lowercase hex ids that are not all zeros, and flags.
+    private static bool IsValid(ReadOnlySpan<byte> value) =>
+        value.Length == TraceParentLength && value.StartsWith("00-"u8) && value[35] == '-' && value[52] == '-'
+        && IsLowerHex(value.Slice(3, 32)) && IsLowerHex(value.Slice(36, 16)) && IsLowerHex(value.Slice(53, 2))
+        && value.Slice(3, 32).ContainsAnyExcept((byte)'0') && value.Slice(36, 16).ContainsAnyExcept((byte)'0');
+
+    private static bool IsLowerHex(ReadOnlySpan<byte> value) => !value.ContainsAnyExcept(LowerHex);
+
+    // Activity's own id generators: random enough for trace ids (the runtime's own use), without a call into OpenSSL.
+    private static void WriteTraceId(Span<byte> destination)
+    {
+        Span<byte> id = stackalloc byte[16];
+        ActivityTraceId.CreateRandom().CopyTo(id);
+        WriteHex(id, destination);
+    }
+
+    private static void WriteSpanId(Span<byte> destination)
+    {
+        Span<byte> id = stackalloc byte[8];
+        ActivitySpanId.CreateRandom().CopyTo(id);
+        WriteHex(id, destination);
+    }
+
+    private static void WriteHex(ReadOnlySpan<byte> id, Span<byte> destination)
+    {
+        Span<char> hex = stackalloc char[destination.Length];
+        Convert.TryToHexStringLower(id, hex, out _);
+        Encoding.ASCII.GetBytes(hex, destination);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using HealthAI.Gateway.Audit;
+using HealthAI.Gateway.ConnectionForwarding;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HealthAI.Gateway.Tests.ConnectionForwarding;
+
+/// <summary>
+/// The real gateway on Kestrel (loopback, OS-assigned port), so connection middleware runs as in production, with the
+/// connection-level forwarder's metrics collected: how many requests it forwarded itself and why it handed connections over.
+/// </summary>
+public sealed class KestrelGateway : IAsyncDisposable
+{
+    private readonly MeterListener _listener = new();
+
+    private KestrelGateway(GatewayApp app) => App = app;
+
+    public GatewayApp App { get; }
+
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>Requests the connection-level forwarder answered, with their status codes.</summary>
+    public ConcurrentQueue<int> Forwarded { get; } = new();
+
+    /// <summary>Connections handed to ASP.NET Core's pipeline, by reason.</summary>
+    public ConcurrentQueue<string> HandOvers { get; } = new();
+
+    public static Task<KestrelGateway> StartAsync(
+        FakeBackend deid, FakeBackend triton, Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null)
+    {
+        var settings = GatewayApp.DefaultSettings(deid, tokenizer: null, triton);
+        configure?.Invoke(settings);
+        var gateway = new KestrelGateway(new GatewayApp(settings) { ConfigureTestServices = services });
+        gateway.App.UseKestrel(0);
+        gateway.App.StartServer();
+        var server = gateway.App.Services.GetRequiredService<IServer>();
+        gateway.Address = new Uri(server.Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        gateway.Listen(gateway.App.Services.GetRequiredService<IMeterFactory>());
+        return Task.FromResult(gateway);
+    }
+
+    public HttpClient CreateClient(string? token)
+    {
+        var client = new HttpClient { BaseAddress = Address };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public async Task<string[]> ReadAuditAsync(CancellationToken cancellationToken)
+    {
+        await App.Services.GetRequiredService<AuditTrail>().FlushAsync(cancellationToken);
+        return await File.ReadAllLinesAsync(App.AuditPath, cancellationToken);
+    }
+
+    // Only this gateway's instruments: other tests' gateways in the process publish under the same names.
+    private void Listen(IMeterFactory meters)
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == ForwardingTelemetry.Name && ReferenceEquals(instrument.Meter.Scope, meters))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "http.response.status_code")
+                {
+                    Forwarded.Enqueue((int)tag.Value!);
+                }
+            }
+        });
+        _listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "reason")
+                {
+                    HandOvers.Enqueue((string)tag.Value!);
+                }
+            }
+        });
+        _listener.Start();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Dispose();
+        await App.DisposeAsync();
+    }
+}
