@@ -28,7 +28,7 @@ internal sealed class RawHttp1Connection : IDisposable
     }
 
     /// <summary>Reads one response: its parsed head, head bytes and raw body bytes (chunk framing included).</summary>
-    public async Task<RawResponse> ReadResponseAsync(bool requestWasHead, CancellationToken cancellationToken)
+    public async Task<FramedResponse> ReadResponseAsync(bool requestWasHead, CancellationToken cancellationToken)
     {
         Http1ResponseHead head;
         while (Http1ResponseParser.TryParse(_buffer.AsSpan(0, _buffered), requestWasHead, 8192, out head) is var status
@@ -73,7 +73,7 @@ internal sealed class RawHttp1Connection : IDisposable
                 break;
         }
 
-        return new RawResponse(head, headBytes, [.. body]);
+        return new FramedResponse(head, headBytes, [.. body]);
     }
 
     public void Dispose() => _socket.Dispose();
@@ -94,4 +94,4 @@ internal sealed class RawHttp1Connection : IDisposable
     }
 }
 
-internal sealed record RawResponse(Http1ResponseHead Head, byte[] HeadBytes, byte[] Body);
+internal sealed record FramedResponse(Http1ResponseHead Head, byte[] HeadBytes, byte[] Body);
