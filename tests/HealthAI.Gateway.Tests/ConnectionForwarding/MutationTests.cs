@@ -89,6 +89,7 @@ public sealed class MutationTests
             parsedCount++;
             Assert.InRange(head.HeadLength, 1, input.Length);
             var written = Http1ResponseWriter.WriteHead(input, head, head.ConnectionClose, destination);
+            Assert.InRange(written, 1, head.HeadLength + Http1ResponseWriter.MaxGrowth);
             Assert.Equal(Http1HeadStatus.Parsed, Http1ResponseParser.TryParse(destination.AsSpan(0, written), false, 4096, out var sent));
             Assert.Equal(head.StatusCode, sent.StatusCode);
             Assert.Equal(head.Framing, sent.Framing);
