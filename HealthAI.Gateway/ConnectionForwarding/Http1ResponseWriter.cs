@@ -4,6 +4,13 @@ namespace HealthAI.Gateway.ConnectionForwarding;
 internal static class Http1ResponseWriter
 {
     /// <summary>
+    /// <see cref="WriteHead"/> never writes more than the parsed head's length plus this, so a destination span of that size
+    /// always fits: one SP when the status line had no reason, one SP per field line the destination wrote "Name:value", and
+    /// "Connection: close\r\n".
+    /// </summary>
+    public const int MaxGrowth = 1 + Http1Syntax.MaxHeaderLines + 19;
+
+    /// <summary>
     /// Writes into <paramref name="destination"/>, from the destination's buffer <paramref name="head"/>: "HTTP/1.1 code
     /// reason" (the destination's code and reason), its fields in order except the hop-by-hop ones (Transfer-Encoding is kept,
     /// as "Transfer-Encoding: chunked", only when the framing is chunked), "Connection: close" when

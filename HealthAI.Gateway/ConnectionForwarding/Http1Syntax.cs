@@ -16,17 +16,18 @@ internal static class Http1Syntax
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
 
     // HTAB, SP and VCHAR: no CTLs (NUL, CR, LF...), no DEL, and no obs-text, whose meaning differs between parsers.
-    public static readonly SearchValues<byte> FieldValueBytes = SearchValues.Create(Bytes(0x21, 0x7E, "\t "u8));
+    public static readonly SearchValues<byte> FieldValueBytes = SearchValues.Create([.. Range(0x21, 0x7E), (byte)'\t', (byte)' ']);
 
     // Responses come from our own services and pass to the client verbatim: obs-text is tolerated there.
-    public static readonly SearchValues<byte> FieldValueOrObsTextBytes = SearchValues.Create(Bytes(0x21, 0x7E, "\t "u8, 0x80, 0xFF));
+    public static readonly SearchValues<byte> FieldValueOrObsTextBytes =
+        SearchValues.Create([.. Range(0x21, 0x7E), (byte)'\t', (byte)' ', .. Range(0x80, 0xFF)]);
 
     // No '%': routing works on decoded, normalized paths, so anything that would need decoding goes to Kestrel.
     public static readonly SearchValues<byte> PathBytes =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/:@!$&'()*+,;="u8);
 
     // Visible ASCII but '#' (a fragment is never sent).
-    public static readonly SearchValues<byte> QueryBytes = SearchValues.Create(Bytes(0x21, 0x22, ""u8, 0x24, 0x7E));
+    public static readonly SearchValues<byte> QueryBytes = SearchValues.Create([.. Range(0x21, 0x22), .. Range(0x24, 0x7E)]);
 
     // A reg-name or IPv4/IPv6 literal with an optional port; the value is re-sent as X-Forwarded-Host, so keep it plain.
     public static readonly SearchValues<byte> HostBytes =
@@ -141,25 +142,15 @@ internal static class Http1Syntax
         return start < 0 ? default : value[start..(value.LastIndexOfAnyExcept((byte)' ', (byte)'\t') + 1)];
     }
 
-    // Runs once per byte class at type initialization.
-    private static byte[] Bytes(int first, int last, ReadOnlySpan<byte> extra, int secondFirst = 1, int secondLast = 0)
+    // Runs once per byte class, at type initialization.
+    private static byte[] Range(int first, int last)
     {
-        var bytes = new List<byte>(256);
-        for (var b = first; b <= last; b++)
+        var bytes = new byte[last - first + 1];
+        for (var i = 0; i < bytes.Length; i++)
         {
-            bytes.Add((byte)b);
+            bytes[i] = (byte)(first + i);
         }
 
-        for (var b = secondFirst; b <= secondLast; b++)
-        {
-            bytes.Add((byte)b);
-        }
-
-        foreach (var b in extra)
-        {
-            bytes.Add(b);
-        }
-
-        return [.. bytes];
+        return bytes;
     }
 }

@@ -68,6 +68,21 @@ public sealed class Http1ResponseWriterTests
     }
 
     [Fact]
+    public void TheWorstCaseHead_GrowsByExactlyMaxGrowth()
+    {
+        // No reason phrase, 100 field lines without a space after the colon, and a close to add.
+        var lines = "Transfer-Encoding:chunked\r\n" + string.Concat(Enumerable.Range(0, 99).Select(i => $"X-H{i}:v\r\n"));
+        var buffer = Bytes("HTTP/1.0 200\r\n" + lines + "\r\n");
+        Assert.Equal(Http1HeadStatus.Parsed, Http1ResponseParser.TryParse(buffer, false, 8192, out var parsed));
+        var destination = new byte[parsed.HeadLength + Http1ResponseWriter.MaxGrowth];
+
+        var written = Http1ResponseWriter.WriteHead(buffer, parsed, addConnectionClose: true, destination);
+
+        Assert.Equal(destination.Length, written);
+        Assert.Equal(-1, Http1ResponseWriter.WriteHead(buffer, parsed, true, destination.AsSpan(0, written - 1)));
+    }
+
+    [Fact]
     public void TheWrittenHead_IsItselfAStrictHead_WithTheSameFraming()
     {
         var written = Bytes(Write(ChunkedResponse, requestWasHead: false, addConnectionClose: true));

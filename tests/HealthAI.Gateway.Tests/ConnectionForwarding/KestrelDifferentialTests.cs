@@ -1,0 +1,82 @@
+using System.Text;
+using HealthAI.Gateway.ConnectionForwarding;
+using static HealthAI.Gateway.Tests.ConnectionForwarding.Wire;
+
+namespace HealthAI.Gateway.Tests.ConnectionForwarding;
+
+/// <summary>
+/// Request smuggling needs two parsers that disagree. Every mutated request head the fast path accepts is forwarded to a real
+/// Kestrel over one keep-alive connection: Kestrel must see the same method, target and body length, and the connection must
+/// stay in step for the next request.
+/// </summary>
+public sealed class KestrelDifferentialTests
+{
+    private const int Rounds = 600;
+
+    private static readonly string[] Requests =
+    [
+        "POST /v1/deidentify?mode=strict HTTP/1.1\r\nHost: gw:80\r\nContent-Length: 12\r\nContent-Type: application/json\r\n" +
+            "X-Note-Id: 42\r\nConnection: keep-alive\r\n\r\n",
+        "GET /v2/models/clinical/ready HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\r\n",
+        "HEAD /v2/models HTTP/1.1\r\nHost: a\r\n\r\n",
+    ];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task EveryAcceptedMutation_MeansTheSameToKestrel()
+    {
+        await using var backend = await FakeBackend.StartAsync(async (context, body) =>
+        {
+            var answer = Encoding.ASCII.GetBytes($"{context.Request.Method} {body.Length}");
+            context.Response.ContentLength = answer.Length;
+            await context.Response.Body.WriteAsync(answer, context.RequestAborted);
+        });
+        using var connection = await RawHttp1Connection.ConnectAsync(backend.Address, Ct);
+        var random = new Random(8);
+        var forwarded = 0;
+
+        for (var round = 0; round < Rounds; round++)
+        {
+            var client = MutationTests.Mutate(random, Bytes(Requests[round % Requests.Length]));
+            if (Http1RequestParser.TryParse(client, 8192, out var head) != Http1HeadStatus.Parsed || head.ContentLength > 4096)
+            {
+                continue;
+            }
+
+            var bodyLength = (int)Math.Max(head.ContentLength, 0);
+            await connection.SendAsync([.. Write(client, head, backend.Address), .. new byte[bodyLength]], Ct);
+            var response = await connection.ReadResponseAsync(head.Method == Http1Method.Head, Ct);
+
+            var seen = Assert.Single(backend.Requests);
+            backend.Requests.Clear();
+            var method = Text(client.AsSpan(0, head.Target.Start - 1));
+            Assert.Equal(200, response.Head.StatusCode);
+            Assert.Equal(method, seen.Method);
+            Assert.Equal(Text(head.Target.Of(client)), seen.PathAndQuery);
+            Assert.Equal(bodyLength, seen.Body.Length);
+            Assert.Equal(Text(head.Host.Of(client)), seen.Headers["X-Forwarded-Host"]);
+            if (head.Method != Http1Method.Head)
+            {
+                Assert.Equal($"{method} {bodyLength}", Text(response.Body));
+            }
+
+            forwarded++;
+        }
+
+        Assert.InRange(forwarded, Rounds / 10, Rounds);
+    }
+
+    private static byte[] Write(byte[] client, Http1RequestHead head, Uri backend)
+    {
+        var destination = new byte[4096];
+        var written = Http1RequestWriter.Write(client, head, new ForwardedRequestHeaders
+        {
+            DestinationAuthority = Encoding.ASCII.GetBytes(backend.Authority),
+            ClientAddress = "10.0.0.7"u8,
+            Scheme = "http"u8,
+            TraceParent = default,
+        }, destination);
+        return destination.AsSpan(0, written).ToArray();
+    }
+}
