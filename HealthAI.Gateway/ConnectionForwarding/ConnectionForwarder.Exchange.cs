@@ -53,7 +53,7 @@ internal sealed partial class ConnectionForwarder
                 var head = await ReceiveHeadAsync(destination, received, request.Method == Http1Method.Head, activityTimeout, timeout);
                 closeClient |= head.Framing == Http1BodyFraming.UntilClose;
                 var output = client.Output;
-                var written = Http1ResponseWriter.WriteHead(destination.ReceiveBuffer.AsSpan(0, head.HeadLength), head, closeClient, output.GetSpan(head.HeadLength + 64));
+                var written = Http1ResponseWriter.WriteHead(destination.ReceiveBuffer.AsSpan(0, head.HeadLength), head, closeClient, output.GetSpan(head.HeadLength + Http1ResponseWriter.MaxGrowth));
                 if (written < 0)
                 {
                     throw BrokenFraming();
