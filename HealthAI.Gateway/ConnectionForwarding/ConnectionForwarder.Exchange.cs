@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using HealthAI.Gateway.Audit;
@@ -11,7 +12,8 @@ namespace HealthAI.Gateway.ConnectionForwarding;
 /// <summary>The exchange with the destination: send, relay the answer, map failures as the pipeline's forwarder does, audit.</summary>
 internal sealed partial class ConnectionForwarder
 {
-    private async Task<ConnectionStep> ExchangeAsync(ClientConnection client, PreparedRequest request)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ConnectionStep> ExchangeAsync(ClientConnection client, PreparedRequest request)
     {
         var route = request.Route!;
         var pool = request.Pool!;
@@ -121,6 +123,7 @@ internal sealed partial class ConnectionForwarder
         return step;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<Http1ResponseHead> ReceiveHeadAsync(DestinationConnection destination, int received, bool requestWasHead, TimeSpan activityTimeout, CancellationTokenSource timeout)
     {
         var buffer = destination.ReceiveBuffer;
@@ -152,6 +155,7 @@ internal sealed partial class ConnectionForwarder
     }
 
     /// <summary>Copies the body as framed by the destination; true when the destination connection can carry another request.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> RelayBodyAsync(ClientConnection client, DestinationConnection destination, Http1ResponseHead head, TimeSpan activityTimeout)
     {
         var output = client.Output;
@@ -218,6 +222,7 @@ internal sealed partial class ConnectionForwarder
     }
 
     // Streams what has been relayed so far to the client, then waits for the destination's next bytes.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<Memory<byte>> ReceiveMoreAsync(ClientConnection client, DestinationConnection destination, TimeSpan activityTimeout)
     {
         var timeout = client.Timeout;
@@ -271,6 +276,7 @@ internal sealed partial class ConnectionForwarder
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask CompleteAsync(PreparedRequest request, int status)
     {
         var route = request.Route!;

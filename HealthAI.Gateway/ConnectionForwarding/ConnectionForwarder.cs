@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 using HealthAI.Gateway.Audit;
 using HealthAI.Gateway.Forwarding;
@@ -122,7 +123,10 @@ internal sealed partial class ConnectionForwarder : IDisposable
         }
     }
 
-    private async Task<ConnectionStep> ForwardNextAsync(ClientConnection client)
+    // Pooled state machines: every request suspends here (waiting for the client, then the destination), and a fresh box per
+    // suspension would be the largest allocation per forwarded request.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ConnectionStep> ForwardNextAsync(ClientConnection client)
     {
         var input = client.Input;
         client.Timeout.CancelAfter(_limits.KeepAliveTimeout);
