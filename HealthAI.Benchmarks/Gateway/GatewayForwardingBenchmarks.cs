@@ -10,8 +10,9 @@ using HealthAI.Benchmarks.Load.Recording;
 namespace HealthAI.Benchmarks.Gateway;
 
 /// <summary>
-/// Forwarding overhead of the gateway against nginx and against the bare .NET forwarder (<see cref="BareForwarder"/>: the floor
-/// any ASP.NET Core proxy pays), in the same run, in front of the same trivial backend:
+/// Forwarding overhead of the gateway against nginx, against the bare .NET forwarder (<see cref="BareForwarder"/>: the floor of
+/// any proxy built on ASP.NET Core's request pipeline and HttpClient) and against itself with its connection-level forwarder off,
+/// in the same run, in front of the same trivial backend:
 /// <c>POST /v1/deidentify</c> (a small JSON body both ways). One operation is <see cref="Connections"/> requests sent at once
 /// over that many keep-alive connections, so the mean is per-request latency at 1 connection and the time of one round of 64
 /// concurrent requests at 64 (throughput = 64 / mean). The gateway path includes everything it does per request: JWT
@@ -21,9 +22,10 @@ namespace HealthAI.Benchmarks.Gateway;
 /// Run: <c>dotnet build -c Release HealthAI.Gateway &amp;&amp; dotnet run -c Release --project HealthAI.Benchmarks -- --filter '*GatewayForwarding*'</c>.
 /// Needs nginx on the PATH (<c>apt-get install nginx</c>). The bare forwarder needs no build of its own: it is this benchmarks
 /// assembly started as a process in its hidden <c>bare-forwarder --listen URL --backend URL</c> mode.
-/// Measured 2026-11-22 06:44 UTC on the quiet 2-core box, after warm-up until the JIT settled: proxy CPU per request at 64
-/// connections nginx 28 us, bare forwarder 45 us, gateway 95 us; a round of 64 takes 3.0 / 3.5 / 5.1 ms, and at 1 connection the
-/// gateway adds 32-82 us to the direct p50 (docs/benchmarks.md, fourth session).
+/// Measured 2026-11-22 09:05-09:16 UTC (fifth session; docs/benchmarks.md): with its connection-level forwarder the gateway's round
+/// of 64 takes 2,743 us against nginx's 2,742 us, at 37 us of proxy CPU per request against nginx's 26, the bare forwarder's 40 and
+/// 88 us for the same gateway through its pipeline (<see cref="ForwardPath.GatewayPipeline"/>); per-request p99 at 64 connections
+/// 4.3 ms against nginx's 3.6 ms; at 1 connection it adds 34 us to the direct p50.
 /// </remarks>
 [Config(typeof(Config))]
 public class GatewayForwardingBenchmarks : IDisposable
@@ -44,8 +46,8 @@ public class GatewayForwardingBenchmarks : IDisposable
         Direct,
         Nginx,
 
-        /// <summary>The smallest honest ASP.NET Core reverse proxy with the gateway's runtime settings: what any .NET proxy
-        /// pays, so the gateway's own cost is its gap to this one.</summary>
+        /// <summary>The smallest honest ASP.NET Core reverse proxy (pipeline and HttpClient) with the gateway's runtime settings:
+        /// what a proxy built that way pays at the least.</summary>
         BareForwarder,
 
         /// <summary>The gateway with its connection-level forwarding turned off: every request through ASP.NET Core's pipeline

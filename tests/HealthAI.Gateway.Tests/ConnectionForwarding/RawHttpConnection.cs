@@ -3,7 +3,11 @@ using System.Text;
 
 namespace HealthAI.Gateway.Tests.ConnectionForwarding;
 
-/// <summary>A client socket that writes requests byte for byte (pipelined, malformed) and reads HTTP/1.1 answers one at a time.</summary>
+/// <summary>
+/// A client socket that writes requests byte for byte (pipelined, malformed) and reads HTTP/1.1 answers one at a time. It frames
+/// answers with its own simple reader, not the gateway's wire layer (which <see cref="RawHttp1Connection"/> exercises on purpose),
+/// so a forwarder test never checks the gateway's output with the gateway's own code.
+/// </summary>
 public sealed class RawHttpConnection : IDisposable
 {
     private readonly TcpClient _client = new();
