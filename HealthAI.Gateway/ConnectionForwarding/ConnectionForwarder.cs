@@ -30,7 +30,8 @@ namespace HealthAI.Gateway.ConnectionForwarding;
 /// </remarks>
 internal sealed partial class ConnectionForwarder : IDisposable
 {
-    // A request (head and body) must fit in what Kestrel's pipe buffers by default before it pauses the socket (1 MB).
+    // A request (head and body) is waited for whole, so it must fit in what Kestrel's pipe buffers before it stops reading the
+    // socket (Kestrel:Limits:MaxRequestBufferSize), and is held to 1 MB whatever that limit.
     private const long MaxBufferedRequestBytes = 1024 * 1024;
 
     private readonly ForwardedRouteTable _routes;
@@ -254,7 +255,7 @@ internal sealed partial class ConnectionForwarder : IDisposable
 
         var contentLength = Math.Max(head.ContentLength, 0);
         if ((contentLength > 0 && (contentLength > route.Limits.MaxRequestBodyBytes || !IsSupported(head.ContentType.Of(span), route.Limits.ContentTypes)))
-            || head.HeadLength + contentLength > MaxBufferedRequestBytes)
+            || head.HeadLength + contentLength > Math.Min(MaxBufferedRequestBytes, _limits.MaxRequestBufferSize ?? MaxBufferedRequestBytes))
         {
             return HandOverFor(out request, "limits");
         }
