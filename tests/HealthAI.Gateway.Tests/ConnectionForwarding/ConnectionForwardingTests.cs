@@ -311,6 +311,21 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_request_larger_than_Kestrels_request_buffer_is_left_to_the_pipeline_and_answered()
+    {
+        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton, services: services =>
+            services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBufferSize = 64 * 1024));
+        using var client = gateway.CreateClient(TestTokens.Create());
+        var body = $"{{\"text\":\"{new string('a', 100_000)}\"}}";
+
+        using var response = await client.PostAsync("/v1/deidentify", Json(body), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(body, Assert.Single(_deid.Requests).Body);
+        Assert.Equal(["limits"], gateway.HandOvers);
+    }
+
+    [Fact]
     public async Task Turned_off_every_request_takes_the_pipeline()
     {
         await using var gateway = await KestrelGateway.StartAsync(_deid, _triton, settings => settings["Gateway:ConnectionForwarding:Enabled"] = "false");
