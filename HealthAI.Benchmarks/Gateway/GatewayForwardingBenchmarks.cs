@@ -22,10 +22,11 @@ namespace HealthAI.Benchmarks.Gateway;
 /// Run: <c>dotnet build -c Release HealthAI.Gateway &amp;&amp; dotnet run -c Release --project HealthAI.Benchmarks -- --filter '*GatewayForwarding*'</c>.
 /// Needs nginx on the PATH (<c>apt-get install nginx</c>). The bare forwarder needs no build of its own: it is this benchmarks
 /// assembly started as a process in its hidden <c>bare-forwarder --listen URL --backend URL</c> mode.
-/// Measured 2026-11-22 09:05-09:16 UTC (fifth session; docs/benchmarks.md): with its connection-level forwarder the gateway's round
-/// of 64 takes 2,743 us against nginx's 2,742 us, at 37 us of proxy CPU per request against nginx's 26, the bare forwarder's 40 and
-/// 88 us for the same gateway through its pipeline (<see cref="ForwardPath.GatewayPipeline"/>); per-request p99 at 64 connections
-/// 4.3 ms against nginx's 3.6 ms; at 1 connection it adds 34 us to the direct p50.
+/// Measured 2026-11-22 09:05-09:52 UTC, three runs (fifth session; docs/benchmarks.md): with its connection-level forwarder the
+/// gateway reaches 74-100% of nginx's rounds per second at 64 connections (the same gateway through its pipeline,
+/// <see cref="ForwardPath.GatewayPipeline"/>, 43-51%), at 37-42 us of proxy CPU per request against the pipeline's 88-92 and
+/// nginx's 23-26; per-request p99 at 64 connections 4.0-4.3 ms against nginx's 3.1-3.6 ms; at 1 connection it adds 12-34 us to
+/// the direct p50.
 /// </remarks>
 [Config(typeof(Config))]
 public class GatewayForwardingBenchmarks : IDisposable

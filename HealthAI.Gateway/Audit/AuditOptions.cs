@@ -23,8 +23,9 @@ public sealed class AuditOptions
 
     /// <summary>
     /// How long the writer lets records gather before it writes them. Waking the writer costs a thread hand-off, so under load
-    /// one wake-up per interval instead of one per request saves a sixth of a forwarded request's CPU; the price is that a
-    /// record reaches its sinks up to this much later. Zero writes as soon as anything is queued.
+    /// it wakes once per interval instead of once per request (a profile of the gateway under load put the thread pool's share
+    /// of its CPU at 26% before, 15% after); the price is that a record reaches its sinks up to this much later. Zero writes as
+    /// soon as anything is queued.
     /// </summary>
     public TimeSpan BatchDelay { get; set; } = TimeSpan.FromMilliseconds(5);
 }
