@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.IdentityModel.Tokens;
 
 namespace HealthAI.Gateway.Authentication;
@@ -20,7 +19,7 @@ namespace HealthAI.Gateway.Authentication;
 /// </remarks>
 internal sealed class ValidatedTokenCache(TokenHandler inner, TimeSpan maxEntryAge, int maxEntries, TimeProvider timeProvider) : TokenHandler
 {
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly AcceptedTokenMap<Entry> _entries = new(maxEntryAge, maxEntries);
 
     /// <summary>Tokens currently remembered (tests).</summary>
     internal int Count => _entries.Count;
@@ -29,21 +28,16 @@ internal sealed class ValidatedTokenCache(TokenHandler inner, TimeSpan maxEntryA
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         var now = timeProvider.GetUtcNow();
-        if (_entries.TryGetValue(token, out var cached))
+        if (_entries.TryGet(token, now, out var cached))
         {
-            if (now < cached.UsableUntil)
+            return new TokenValidationResult
             {
-                return new TokenValidationResult
-                {
-                    IsValid = true,
-                    ClaimsIdentity = cached.Identity.Clone(),
-                    SecurityToken = cached.SecurityToken,
-                    Issuer = cached.Issuer,
-                    TokenType = cached.TokenType,
-                };
-            }
-
-            _entries.TryRemove(new KeyValuePair<string, Entry>(token, cached));
+                IsValid = true,
+                ClaimsIdentity = cached.Identity.Clone(),
+                SecurityToken = cached.SecurityToken,
+                Issuer = cached.Issuer,
+                TokenType = cached.TokenType,
+            };
         }
 
         var result = await inner.ValidateTokenAsync(token, validationParameters);
@@ -60,38 +54,12 @@ internal sealed class ValidatedTokenCache(TokenHandler inner, TimeSpan maxEntryA
 
     private void Remember(string token, SecurityToken securityToken, System.Security.Claims.ClaimsIdentity identity, TokenValidationResult result, TimeSpan clockSkew, DateTimeOffset now)
     {
-        // A token without exp never reaches here (exp is required), but DateTime.MinValue would make the entry unusable anyway.
-        var expires = securityToken.ValidTo == DateTime.MinValue ? now : new DateTimeOffset(DateTime.SpecifyKind(securityToken.ValidTo, DateTimeKind.Utc)) + clockSkew;
-        var usableUntil = expires < now + maxEntryAge ? expires : now + maxEntryAge;
-        if (usableUntil <= now)
-        {
-            return;
-        }
-
-        if (_entries.Count >= maxEntries)
-        {
-            PruneExpired(now);
-            if (_entries.Count >= maxEntries)
-            {
-                // Full of live entries: validate in full rather than grow without bound or evict a busy client's token.
-                return;
-            }
-        }
+        // A token without exp never reaches here (exp is required), but no expiry would make the entry unusable anyway.
+        DateTimeOffset? validTo = securityToken.ValidTo == DateTime.MinValue ? null : new DateTimeOffset(DateTime.SpecifyKind(securityToken.ValidTo, DateTimeKind.Utc));
 
         // The stored identity is never handed out itself, only copies of it.
-        _entries[token] = new Entry(identity.Clone(), securityToken, result.Issuer, result.TokenType, usableUntil);
+        _entries.Remember(token, new Entry(identity.Clone(), securityToken, result.Issuer, result.TokenType), _entries.UsableUntil(validTo, clockSkew, now), now);
     }
 
-    private void PruneExpired(DateTimeOffset now)
-    {
-        foreach (var (token, entry) in _entries)
-        {
-            if (entry.UsableUntil <= now)
-            {
-                _entries.TryRemove(new KeyValuePair<string, Entry>(token, entry));
-            }
-        }
-    }
-
-    private sealed record Entry(System.Security.Claims.ClaimsIdentity Identity, SecurityToken SecurityToken, string? Issuer, string? TokenType, DateTimeOffset UsableUntil);
+    private sealed record Entry(System.Security.Claims.ClaimsIdentity Identity, SecurityToken SecurityToken, string? Issuer, string? TokenType);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Text;
 using HealthAI.Gateway.Authentication;
@@ -11,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace HealthAI.Gateway.ConnectionForwarding;
 
 /// <summary>A bearer token the gateway's own authentication accepted, and what authorization decided for it, route by route.</summary>
-internal sealed class CallerAdmission(ClaimsPrincipal principal, string? clientId, DateTimeOffset usableUntil, int routeCount)
+internal sealed class CallerAdmission(ClaimsPrincipal principal, string? clientId, int routeCount)
 {
     private const int Unknown = 0, Allowed = 1, Denied = 2;
     private readonly int[] _decisions = new int[routeCount];
@@ -19,8 +18,6 @@ internal sealed class CallerAdmission(ClaimsPrincipal principal, string? clientI
     public ClaimsPrincipal Principal { get; } = principal;
 
     public string? ClientId { get; } = clientId;
-
-    public DateTimeOffset UsableUntil { get; } = usableUntil;
 
     public RateLimitPartitionKey PartitionKey { get; } = new(clientId, null);
 
@@ -56,8 +53,9 @@ internal sealed class CallerAdmissions(
     private const int MaxTokenChars = 4096;
     private const string BearerPrefix = "Bearer ";
 
-    private readonly ConcurrentDictionary<string, CallerAdmission> _admissions = new(StringComparer.Ordinal);
     private readonly BearerTokenOptions _bearer = bearerOptions.Value;
+    private readonly AcceptedTokenMap<CallerAdmission> _admissions = new(
+        bearerOptions.Value.ValidatedTokenCacheDuration, bearerOptions.Value.ValidatedTokenCacheSize);
 
     /// <summary>Tokens currently remembered (tests).</summary>
     internal int Count => _admissions.Count;
@@ -72,8 +70,7 @@ internal sealed class CallerAdmissions(
 
         Span<char> chars = stackalloc char[token.Length];
         Encoding.Latin1.GetChars(token, chars);
-        var lookup = _admissions.GetAlternateLookup<ReadOnlySpan<char>>();
-        return lookup.TryGetValue(chars, out var admission) && timeProvider.GetUtcNow() < admission.UsableUntil ? admission : null;
+        return _admissions.TryGet(chars, timeProvider.GetUtcNow(), out var admission) ? admission : null;
     }
 
     /// <summary>Authenticates a token the way the pipeline does; null when the pipeline would answer 401.</summary>
@@ -96,10 +93,8 @@ internal sealed class CallerAdmissions(
         }
 
         var now = timeProvider.GetUtcNow();
-        var expires = result.Properties?.ExpiresUtc is { } validTo ? validTo + _bearer.ClockSkew : now;
-        var maxAge = now + _bearer.ValidatedTokenCacheDuration;
-        var admission = new CallerAdmission(principal, ClientIdentity.Of(principal), expires < maxAge ? expires : maxAge, routeCount);
-        Remember(token, admission, now);
+        var admission = new CallerAdmission(principal, ClientIdentity.Of(principal), routeCount);
+        _admissions.Remember(token, admission, _admissions.UsableUntil(result.Properties?.ExpiresUtc, _bearer.ClockSkew, now), now);
         return admission;
     }
 
@@ -130,32 +125,6 @@ internal sealed class CallerAdmissions(
 
         admission.Decide(route.Index, allowed);
         return allowed;
-    }
-
-    private void Remember(string token, CallerAdmission admission, DateTimeOffset now)
-    {
-        if (admission.UsableUntil <= now)
-        {
-            return;
-        }
-
-        if (_admissions.Count >= _bearer.ValidatedTokenCacheSize)
-        {
-            foreach (var (key, entry) in _admissions)
-            {
-                if (entry.UsableUntil <= now)
-                {
-                    _admissions.TryRemove(new KeyValuePair<string, CallerAdmission>(key, entry));
-                }
-            }
-
-            if (_admissions.Count >= _bearer.ValidatedTokenCacheSize)
-            {
-                return;
-            }
-        }
-
-        _admissions[token] = admission;
     }
 
     // "Bearer <token>", the scheme matched case-insensitively as the bearer handler does.
