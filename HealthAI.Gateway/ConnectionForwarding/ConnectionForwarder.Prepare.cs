@@ -93,7 +93,7 @@ internal sealed partial class ConnectionForwarder
         }
 
         Span<byte> traceParent = stackalloc byte[ForwardingTelemetry.TraceParentLength];
-        var activity = ForwardingTelemetry.StartForward(head.TraceParent.Of(span), route.RouteId, traceParent);
+        var activity = ForwardingTelemetry.StartForward(head.TraceParent.Of(span), route, traceParent);
         var added = new ForwardedRequestHeaders { DestinationAuthority = authority, ClientAddress = client.ClientAddress, Scheme = "http"u8, TraceParent = traceParent };
         client.EnsureSendCapacity((2 * head.HeadLength) + 512 + authority.Length + (int)contentLength);
         var written = Http1RequestWriter.Write(span[..head.HeadLength], head, added, client.SendBuffer);

@@ -20,6 +20,9 @@ internal sealed class ConnectionRoute
 
     public required string RouteId { get; init; }
 
+    /// <summary>The name of the activity each forwarded request of this route gets when traces are recorded.</summary>
+    public string ActivityName => field ??= "forward " + RouteId;
+
     public required ForwardedCluster Cluster { get; init; }
 
     public required GatewayRouteOptions Limits { get; init; }

@@ -36,14 +36,14 @@ internal sealed class ForwardingTelemetry
     /// Starts the server activity when something listens, and writes the <c>traceparent</c> to send on: a child of the caller's
     /// trace when it sent a valid one, else a new trace. The trace id doubles as the request id, as in the pipeline.
     /// </summary>
-    public static Activity? StartForward(ReadOnlySpan<byte> incoming, string routeId, Span<byte> traceParent)
+    public static Activity? StartForward(ReadOnlySpan<byte> incoming, ConnectionRoute route, Span<byte> traceParent)
     {
         if (Source.HasListeners())
         {
             ActivityContext.TryParse(incoming.IsEmpty ? null : Encoding.ASCII.GetString(incoming), null, isRemote: true, out var parent);
-            if (Source.StartActivity("forward " + routeId, ActivityKind.Server, parent) is { } activity)
+            if (Source.StartActivity(route.ActivityName, ActivityKind.Server, parent) is { } activity)
             {
-                activity.SetTag("http.route", routeId);
+                activity.SetTag("http.route", route.RouteId);
                 Encoding.ASCII.GetBytes(activity.Id.AsSpan(0, TraceParentLength), traceParent);
                 return activity;
             }
