@@ -16,8 +16,15 @@ internal struct ChunkedBodyScanner
 
     private State _state;
     private long _remaining;
+    private long _dataBytes;
     private int _count;
     private int _trailerBytes;
+
+    /// <summary>Chunk data scanned so far: the body's decoded length, framing excluded.</summary>
+    public readonly long DataBytes => _dataBytes;
+
+    /// <summary>Whether a trailer field has been scanned (the trailer section held more than its final blank line).</summary>
+    public readonly bool HasTrailerFields => _trailerBytes > 0;
 
     private enum State : byte
     {
@@ -54,6 +61,7 @@ internal struct ChunkedBodyScanner
                 var take = (int)Math.Min(_remaining, data.Length - i);
                 i += take;
                 _remaining -= take;
+                _dataBytes += take;
                 if (_remaining == 0)
                 {
                     _state = State.DataCr;

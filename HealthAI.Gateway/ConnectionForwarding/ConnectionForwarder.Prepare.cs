@@ -27,19 +27,34 @@ internal sealed partial class ConnectionForwarder
             return HandOverFor(out request, "route");
         }
 
-        var contentLength = Math.Max(head.ContentLength, 0);
-        if ((contentLength > 0 && (contentLength > route.Limits.MaxRequestBodyBytes || !IsSupported(head.ContentType.Of(span), route.Limits.ContentTypes)))
-            || head.HeadLength + contentLength > Math.Min(MaxBufferedRequestBytes, _limits.MaxRequestBufferSize ?? MaxBufferedRequestBytes))
+        // The route table's checks, as RoutePolicyMiddleware makes them: a chunked body counts as a body even when empty.
+        if ((head.ContentLength > 0 || head.Chunked) && !IsSupported(head.ContentType.Of(span), route.Limits.ContentTypes))
         {
             return HandOverFor(out request, "limits");
         }
 
-        if (buffer.Length < head.HeadLength + contentLength)
+        var maxRequestBytes = Math.Min(MaxBufferedRequestBytes, _limits.MaxRequestBufferSize ?? MaxBufferedRequestBytes);
+        var body = head.Chunked
+            ? MeasureChunkedBody(buffer.Slice(head.HeadLength), route.Limits.MaxRequestBodyBytes)
+            : MeasureBody(Math.Max(head.ContentLength, 0), buffer.Length - head.HeadLength, route.Limits.MaxRequestBodyBytes);
+        if (body.HandOverReason is not null)
+        {
+            return HandOverFor(out request, body.HandOverReason);
+        }
+
+        if (head.HeadLength + body.Length > maxRequestBytes || (!body.IsComplete && buffer.Length >= maxRequestBytes))
+        {
+            // Too large to wait for whole: Kestrel's pipe stops reading at its request buffer limit.
+            return HandOverFor(out request, "limits");
+        }
+
+        if (!body.IsComplete)
         {
             request = new PreparedRequest { HeadLength = head.HeadLength };
             return Readiness.NeedMoreData;
         }
 
+        var bodyLength = body.Length;
         CallerAdmission? admission = null;
         var partition = new RateLimitPartitionKey(null, client.RemoteAddress);
         if (route.Authorization == RouteAuthorization.Anonymous)
@@ -95,15 +110,15 @@ internal sealed partial class ConnectionForwarder
         Span<byte> traceParent = stackalloc byte[ForwardingTelemetry.TraceParentLength];
         var activity = ForwardingTelemetry.StartForward(head.TraceParent.Of(span), route, traceParent);
         var added = new ForwardedRequestHeaders { DestinationAuthority = authority, ClientAddress = client.ClientAddress, Scheme = "http"u8, TraceParent = traceParent };
-        client.EnsureSendCapacity((2 * head.HeadLength) + 512 + authority.Length + (int)contentLength);
+        client.EnsureSendCapacity((2 * head.HeadLength) + 512 + authority.Length + (int)bodyLength);
         var written = Http1RequestWriter.Write(span[..head.HeadLength], head, added, client.SendBuffer);
-        if (written < 0 || written + contentLength > client.SendBuffer.Length)
+        if (written < 0 || written + bodyLength > client.SendBuffer.Length)
         {
             activity?.Dispose();
             return HandOverFor(out request, "request");
         }
 
-        buffer.Slice(head.HeadLength, contentLength).CopyTo(client.SendBuffer.AsSpan(written));
+        buffer.Slice(head.HeadLength, bodyLength).CopyTo(client.SendBuffer.AsSpan(written));
         request = new PreparedRequest
         {
             Route = route,
@@ -112,13 +127,47 @@ internal sealed partial class ConnectionForwarder
             Activity = activity,
             Method = head.Method,
             ConnectionClose = head.ConnectionClose,
-            SendLength = written + (int)contentLength,
-            Consumed = buffer.GetPosition(head.HeadLength + contentLength),
+            SendLength = written + (int)bodyLength,
+            Consumed = buffer.GetPosition(head.HeadLength + bodyLength),
             RequestId = Encoding.ASCII.GetString(traceParent.Slice(3, 32)),
             Time = _timeProvider.GetUtcNow(),
             Started = _timeProvider.GetTimestamp(),
         };
         return Readiness.Ready;
+    }
+
+    // A Content-Length body: complete once that many bytes are in.
+    private static RequestBody MeasureBody(long contentLength, long received, long maxBodyBytes) =>
+        contentLength > maxBodyBytes
+            ? new RequestBody(contentLength, false, "limits")
+            : new RequestBody(contentLength, received >= contentLength, null);
+
+    /// <summary>
+    /// A chunked body, scanned from its start on every read (it is at most a megabyte): its length on the wire once the last
+    /// chunk is in. Broken framing and trailer fields go to Kestrel, whose answer (400) or handling the pipeline keeps; decoded
+    /// data over the route's limit goes there too, for its 413.
+    /// </summary>
+    private static RequestBody MeasureChunkedBody(in ReadOnlySequence<byte> received, long maxBodyBytes)
+    {
+        var scanner = default(ChunkedBodyScanner);
+        var status = OperationStatus.NeedMoreData;
+        var length = 0L;
+        foreach (var segment in received)
+        {
+            status = scanner.Scan(segment.Span, out var consumed);
+            length += consumed;
+            if (status != OperationStatus.NeedMoreData)
+            {
+                break;
+            }
+        }
+
+        return (status, scanner) switch
+        {
+            (OperationStatus.InvalidData, _) or (_, { HasTrailerFields: true }) => new RequestBody(length, false, "request"),
+            (_, { DataBytes: var data }) when data > maxBodyBytes => new RequestBody(length, false, "limits"),
+            _ => new RequestBody(length, status == OperationStatus.Done, null),
+        };
     }
 
     private static Readiness HandOverFor(out PreparedRequest request, string reason)
@@ -139,6 +188,9 @@ internal sealed partial class ConnectionForwarder
         Encoding.Latin1.GetChars(contentType, chars);
         return RoutePolicyMiddleware.IsSupported(chars, supported);
     }
+
+    /// <summary>A request body's length on the wire, whether all of it is in, or why the pipeline must take the request.</summary>
+    private readonly record struct RequestBody(long Length, bool IsComplete, string? HandOverReason);
 
     private enum Readiness
     {

@@ -67,8 +67,11 @@ internal struct Http1RequestHead
     /// <summary>Bytes of <see cref="Target"/> before '?' (all of it when there is no query).</summary>
     public int PathLength;
 
-    /// <summary>The Content-Length value, or -1 when the header is absent (then the request has no body).</summary>
+    /// <summary>The Content-Length value, or -1 when the header is absent (then the request has no body unless it is chunked).</summary>
     public long ContentLength;
+
+    /// <summary>"Transfer-Encoding: chunked" (and no Content-Length): the body's end is found with <see cref="ChunkedBodyScanner"/>.</summary>
+    public bool Chunked;
 
     /// <summary>Header values, with surrounding whitespace trimmed.</summary>
     public HeadSlice ContentType;

@@ -1,8 +1,11 @@
+using System.Text;
+
 namespace HealthAI.Gateway.ConnectionForwarding;
 
 /// <summary>
 /// A strict, allocation-free HTTP/1.1 request head parser for the gateway's connection-level fast path. It accepts only heads it
-/// understands completely (one framing: Content-Length or none; one Host; a path that needs no decoding or normalization) and
+/// understands completely (one framing: Content-Length, "Transfer-Encoding: chunked" alone, or none; one Host; a path that needs
+/// no decoding or normalization) and
 /// answers Unsupported for everything else, so that request smuggling, header injection and path tricks are left to Kestrel's
 /// full stack, which rejects or normalizes them.
 /// </summary>
@@ -70,7 +73,9 @@ internal static class Http1RequestParser
             if (lineLength == 0)
             {
                 head.HeadLength = offset + 2;
-                return (seen & SeenHeaders.Host) != 0 ? Http1HeadStatus.Parsed : Http1HeadStatus.Unsupported;
+                return (seen & SeenHeaders.Host) != 0 && (seen & SeenHeaders.BothFramings) != SeenHeaders.BothFramings
+                    ? Http1HeadStatus.Parsed
+                    : Http1HeadStatus.Unsupported;
             }
 
             if (lines == Http1Syntax.MaxHeaderLines
@@ -186,8 +191,13 @@ internal static class Http1RequestParser
                 return Once(ref seen, SeenHeaders.TraceParent) && Set(out head.TraceParent, value);
             case Http1KnownHeader.Connection:
                 return Http1Syntax.TryParseConnection(value.Of(buffer), ref head.ConnectionClose);
-            case Http1KnownHeader.TransferEncoding or Http1KnownHeader.Expect or Http1KnownHeader.Upgrade or Http1KnownHeader.TE:
-                // Chunked request bodies, 100-continue and protocol switches are Kestrel's to handle.
+            case Http1KnownHeader.TransferEncoding:
+                // Exactly one field, exactly "chunked": a list of codings, or chunked beside Content-Length (checked once the head
+                // is complete), is framing two parsers could read differently, and Kestrel's to reject.
+                return Once(ref seen, SeenHeaders.TransferEncoding) && Ascii.EqualsIgnoreCase(value.Of(buffer), "chunked"u8)
+                    && (head.Chunked = true);
+            case Http1KnownHeader.Expect or Http1KnownHeader.Upgrade or Http1KnownHeader.TE:
+                // 100-continue and protocol switches are Kestrel's to handle.
                 return false;
             default:
                 return true;
@@ -220,5 +230,7 @@ internal static class Http1RequestParser
         ContentType = 4,
         Authorization = 8,
         TraceParent = 16,
+        TransferEncoding = 32,
+        BothFramings = ContentLength | TransferEncoding,
     }
 }

@@ -23,7 +23,7 @@ internal static class Http1RequestWriter
     /// Writes into <paramref name="destination"/>, from the client's buffer <paramref name="head"/>: its request line (same
     /// method and target, HTTP/1.1), "Host" naming the destination, every client field except those
     /// <see cref="Http1HeaderNames.IsDroppedFromRequest"/> drops (in order, "Name: value" with the value trimmed and the
-    /// client's name case), then X-Forwarded-For, X-Forwarded-Proto, X-Forwarded-Host (the client's Host) and traceparent, and
+    /// client's name case), "Transfer-Encoding: chunked" when the body is chunked (it is sent on as received), then X-Forwarded-For, X-Forwarded-Proto, X-Forwarded-Host (the client's Host) and traceparent, and
     /// the blank line. Returns the bytes written, or -1 when the head does not fit.
     /// </summary>
     /// <exception cref="ArgumentException">An added value holds a byte that is not allowed in a field value (a caller bug).</exception>
@@ -48,6 +48,11 @@ internal static class Http1RequestWriter
             {
                 writer.WriteField(fields.Name, fields.Value);
             }
+        }
+
+        if (parsed.Chunked)
+        {
+            writer.WriteField("Transfer-Encoding"u8, "chunked"u8);
         }
 
         writer.WriteField("X-Forwarded-For"u8, added.ClientAddress);

@@ -117,6 +117,25 @@ public sealed class ChunkedBodyScannerTests
         Assert.Equal(0, consumed);
     }
 
+    [Theory]
+    [InlineData("0\r\n\r\n", 0, false)]
+    [InlineData("5\r\nhello\r\n0\r\n\r\n", 5, false)]
+    [InlineData("5;ext=1\r\nhello\r\nA\r\n0123456789\r\n0\r\nX-Checksum: abc\r\n\r\n", 15, true)]
+    [InlineData("1a\r\nabcdefghijklmnopqrstuvwxyz\r\n1A\r\nABCDEFGHIJKLMNOPQRSTUVWXYZ\r\n0\r\nX-Empty:\r\n\r\n", 52, true)]
+    public void DataBytesAndTrailerFields_AreCounted_WhateverTheSplit(string body, long dataBytes, bool trailers)
+    {
+        var input = Bytes(body + Next);
+        for (var split = 0; split <= body.Length; split++)
+        {
+            var scanner = new ChunkedBodyScanner();
+            scanner.Scan(input.AsSpan(0, split), out var first);
+            scanner.Scan(input.AsSpan(first), out _);
+
+            Assert.Equal(dataBytes, scanner.DataBytes);
+            Assert.Equal(trailers, scanner.HasTrailerFields);
+        }
+    }
+
     [Fact]
     public void ExtensionOf256Bytes_IsAccepted_And257IsNot()
     {

@@ -59,7 +59,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(DeidAnswer, await response.Content.ReadAsStringAsync(Ct));
-        Assert.Equal([200], gateway.Forwarded);
+        Assert.Equal(new[] { 200 }, await gateway.ForwardedAsync(1, Ct));
         Assert.Empty(gateway.HandOvers);
 
         var sent = Assert.Single(_deid.Requests);
@@ -74,7 +74,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(sent.Headers["traceparent"], $"^00-{traceId}-[0-9a-f]{{16}}-0[01]$"), sent.Headers["traceparent"]);
         Assert.DoesNotContain("00f067aa0ba902b7", sent.Headers["traceparent"], StringComparison.Ordinal);
 
-        var record = JsonNode.Parse(Assert.Single(await gateway.ReadAuditAsync(Ct)))!;
+        var record = JsonNode.Parse(Assert.Single(await gateway.ReadAuditAsync(1, Ct)))!;
         Assert.Equal("fast-client", (string?)record["subject"]);
         Assert.Equal("deidentify", (string?)record["route"]);
         Assert.Equal("POST", (string?)record["method"]);
@@ -101,7 +101,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
         var second = await connection.ReadResponseAsync(Ct);
         Assert.Equal((200, DeidAnswer), (first.Status, first.Body));
         Assert.Equal((200, "{\"name\":\"distilbert-sst2\"}"), (second.Status, second.Body));
-        Assert.Equal([200, 200], gateway.Forwarded);
+        Assert.Equal(new[] { 200, 200 }, await gateway.ForwardedAsync(2, Ct));
         Assert.Equal("/v2/models/distilbert-sst2", Assert.Single(_triton.Requests).PathAndQuery);
     }
 
@@ -164,7 +164,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
         }
 
         Assert.Equal([200, 200, 429], statuses);
-        Assert.Equal([200, 200], gateway.Forwarded);
+        Assert.Equal(new[] { 200, 200 }, await gateway.ForwardedAsync(2, Ct));
         Assert.Equal(["rate-limited"], gateway.HandOvers);
     }
 
@@ -219,8 +219,8 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
         Assert.Equal("Request", (string?)problem["forwarderError"]);
         Assert.Matches("^[0-9a-f]{32}$", (string?)problem["requestId"]);
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
-        Assert.Equal([502, 200], gateway.Forwarded);
-        var audit = (await gateway.ReadAuditAsync(Ct)).Select(l => JsonNode.Parse(l)!).ToArray();
+        Assert.Equal(new[] { 502, 200 }, await gateway.ForwardedAsync(2, Ct));
+        var audit = (await gateway.ReadAuditAsync(2, Ct)).Select(l => JsonNode.Parse(l)!).ToArray();
         Assert.Equal("upstream_failure", (string?)audit[0]["outcome"]);
     }
 
@@ -236,7 +236,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
         using var response = await client.PostAsync("/v1/deidentify", Json("{}"), Ct);
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
-        Assert.Equal([504], gateway.Forwarded);
+        Assert.Equal(new[] { 504 }, await gateway.ForwardedAsync(1, Ct));
     }
 
     [Fact]
@@ -260,7 +260,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
 
         Assert.Equal("{\"part\":\"one\"," + new string('x', 40_000) + "\"end\":true}", body);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        Assert.Equal([200, 200], gateway.Forwarded);
+        Assert.Equal(new[] { 200, 200 }, await gateway.ForwardedAsync(2, Ct));
     }
 
     [Fact]
@@ -307,7 +307,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         wait.CancelAfter(TimeSpan.FromSeconds(30));
         Assert.True(await connection.IsClosedByServerAsync(wait.Token));
-        Assert.Equal([200], gateway.Forwarded);
+        Assert.Equal(new[] { 200 }, await gateway.ForwardedAsync(1, Ct));
     }
 
     [Fact]

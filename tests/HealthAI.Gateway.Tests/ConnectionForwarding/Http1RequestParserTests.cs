@@ -39,6 +39,28 @@ public sealed class Http1RequestParserTests
         Assert.True(head.ConnectionClose);
     }
 
+    [Theory]
+    [InlineData("Transfer-Encoding: chunked")]
+    [InlineData("transfer-encoding:CHUNKED \t")]
+    public void ChunkedTransferCoding_AloneIsAccepted_WithNoContentLength(string header)
+    {
+        var head = $"POST /v1/deidentify HTTP/1.1\r\nHost: a\r\n{header}\r\n\r\n";
+        var buffer = Bytes(head + "5\r\nhello\r\n0\r\n\r\n");
+
+        Assert.Equal(Http1HeadStatus.Parsed, Http1RequestParser.TryParse(buffer, MaxHead, out var parsed));
+
+        Assert.True(parsed.Chunked);
+        Assert.Equal(-1, parsed.ContentLength);
+        Assert.Equal(head.Length, parsed.HeadLength);
+    }
+
+    [Fact]
+    public void ContentLengthFraming_IsNotChunked()
+    {
+        Assert.Equal(Http1HeadStatus.Parsed, Http1RequestParser.TryParse(Bytes(FullHead), MaxHead, out var head));
+        Assert.False(head.Chunked);
+    }
+
     [Fact]
     public void MinimalHead_HasNoLengthAndAbsentHeaders()
     {

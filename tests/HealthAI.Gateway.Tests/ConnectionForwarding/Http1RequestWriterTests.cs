@@ -61,6 +61,21 @@ public sealed class Http1RequestWriterTests
     }
 
     [Fact]
+    public void AChunkedBody_KeepsItsTransferCoding_WhichIsWrittenByTheWriter()
+    {
+        var client = Bytes("POST /v1/deidentify HTTP/1.1\r\nTransfer-Encoding: CHUNKED\r\nHost: a\r\nX-Kept: 1\r\n\r\n0\r\n\r\n");
+        Assert.Equal(Http1HeadStatus.Parsed, Http1RequestParser.TryParse(client, 8192, out var parsed));
+        var destination = new byte[256];
+
+        var written = Http1RequestWriter.Write(client, parsed, Added(""), destination);
+
+        Assert.Equal(
+            "POST /v1/deidentify HTTP/1.1\r\nHost: 127.0.0.1:5081\r\nX-Kept: 1\r\nTransfer-Encoding: chunked\r\n" +
+            "X-Forwarded-For: 10.0.0.7\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Host: a\r\n\r\n",
+            Text(destination.AsSpan(0, written)));
+    }
+
+    [Fact]
     public void TheWrittenHead_IsItselfAStrictHead()
     {
         var client = Bytes(ClientHead);

@@ -6,7 +6,7 @@ namespace HealthAI.Gateway.Tests.ConnectionForwarding;
 
 /// <summary>
 /// Request smuggling needs two parsers that disagree. Every mutated request head the fast path accepts is forwarded to a real
-/// Kestrel over one keep-alive connection: Kestrel must see the same method, target and body length, and the connection must
+/// Kestrel over one keep-alive connection: Kestrel must see the same method, target and body length (Content-Length or chunked), and the connection must
 /// stay in step for the next request.
 /// </summary>
 public sealed class KestrelDifferentialTests
@@ -19,7 +19,11 @@ public sealed class KestrelDifferentialTests
             "X-Note-Id: 42\r\nConnection: keep-alive\r\n\r\n",
         "GET /v2/models/clinical/ready HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\r\n",
         "HEAD /v2/models HTTP/1.1\r\nHost: a\r\n\r\n",
+        "PUT /v1/notes HTTP/1.1\r\nHost: gw\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n",
     ];
+
+    // What follows an accepted chunked head: five bytes of data, then a trailer-free end.
+    private const string ChunkedBody = "5\r\nhello\r\n0\r\n\r\n";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -44,8 +48,9 @@ public sealed class KestrelDifferentialTests
                 continue;
             }
 
-            var bodyLength = (int)Math.Max(head.ContentLength, 0);
-            await connection.SendAsync([.. Write(client, head, backend.Address), .. new byte[bodyLength]], Ct);
+            var bodyLength = head.Chunked ? 5 : (int)Math.Max(head.ContentLength, 0);
+            byte[] body = head.Chunked ? Bytes(ChunkedBody) : new byte[bodyLength];
+            await connection.SendAsync([.. Write(client, head, backend.Address), .. body], Ct);
             var response = await connection.ReadResponseAsync(head.Method == Http1Method.Head, Ct);
 
             var seen = Assert.Single(backend.Requests);

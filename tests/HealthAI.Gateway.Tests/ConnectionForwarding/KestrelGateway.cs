@@ -22,6 +22,10 @@ public sealed class KestrelGateway : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
+    // The forwarder records its metric and audit line just after the answer's last byte is flushed, so a client can hold the
+    // whole answer a moment before they exist: waits for them are bounded, never fixed sleeps.
+    private static readonly TimeSpan RecordWait = TimeSpan.FromSeconds(10);
+
     /// <summary>Requests the connection-level forwarder answered, with their status codes.</summary>
     public ConcurrentQueue<int> Forwarded { get; } = new();
 
@@ -53,10 +57,36 @@ public sealed class KestrelGateway : IAsyncDisposable
         return client;
     }
 
-    public async Task<string[]> ReadAuditAsync(CancellationToken cancellationToken)
+    /// <summary>The forwarded statuses once at least <paramref name="count"/> requests have been recorded (or the wait ran out).</summary>
+    public async Task<int[]> ForwardedAsync(int count, CancellationToken cancellationToken)
     {
-        await App.Services.GetRequiredService<AuditTrail>().FlushAsync(cancellationToken);
-        return await File.ReadAllLinesAsync(App.AuditPath, cancellationToken);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(RecordWait);
+        while (Forwarded.Count < count && !wait.IsCancellationRequested)
+        {
+            await Task.Delay(10, CancellationToken.None);
+        }
+
+        return [.. Forwarded];
+    }
+
+    /// <summary>The audit file once it holds at least <paramref name="lines"/> lines (or the wait ran out).</summary>
+    public async Task<string[]> ReadAuditAsync(int lines, CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(RecordWait);
+        var audit = App.Services.GetRequiredService<AuditTrail>();
+        while (true)
+        {
+            await audit.FlushAsync(cancellationToken);
+            var written = await File.ReadAllLinesAsync(App.AuditPath, cancellationToken);
+            if (written.Length >= lines || wait.IsCancellationRequested)
+            {
+                return written;
+            }
+
+            await Task.Delay(10, CancellationToken.None);
+        }
     }
 
     // Only this gateway's instruments: other tests' gateways in the process publish under the same names.
