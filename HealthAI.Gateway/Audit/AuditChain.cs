@@ -24,23 +24,21 @@ public static class AuditChain
     public static (string Line, string Hash) Seal(AuditRecord record)
     {
         var line = new ArrayBufferWriter<byte>(512);
-        using var json = new Utf8JsonWriter(line);
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var hash = Seal(record, json, new ArrayBufferWriter<byte>(512), line, sha256);
+        var hash = Seal(record, new ArrayBufferWriter<byte>(512), line, sha256);
         return (Encoding.UTF8.GetString(line.WrittenSpan[..^1]), hash);
     }
 
     /// <summary>
     /// Seals one record into <paramref name="output"/> as UTF-8, newline included, and returns its hash. The record JSON is
-    /// written once into <paramref name="scratch"/> (reset first) through <paramref name="json"/>, hashed in place and copied
+    /// written once into <paramref name="scratch"/> (reset first) by <see cref="AuditRecordWriter"/>, hashed in place and copied
     /// out: no intermediate strings, so the audit writer's cost per record is one serialization and one SHA-256. The writer's
     /// own <paramref name="sha256"/> is reused: a one-shot hash looks the algorithm up in OpenSSL on every call.
     /// </summary>
-    internal static string Seal(AuditRecord record, Utf8JsonWriter json, ArrayBufferWriter<byte> scratch, IBufferWriter<byte> output, IncrementalHash sha256)
+    internal static string Seal(AuditRecord record, ArrayBufferWriter<byte> scratch, IBufferWriter<byte> output, IncrementalHash sha256)
     {
         scratch.ResetWrittenCount();
-        json.Reset(scratch);
-        JsonSerializer.Serialize(json, record, AuditJsonContext.Default.AuditRecord);
+        AuditRecordWriter.Write(record, scratch);
         var recordJson = scratch.WrittenSpan;
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         sha256.AppendData(recordJson);
