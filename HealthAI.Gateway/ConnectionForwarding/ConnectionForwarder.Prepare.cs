@@ -108,7 +108,7 @@ internal sealed partial class ConnectionForwarder
         }
 
         Span<byte> traceParent = stackalloc byte[ForwardingTelemetry.TraceParentLength];
-        var activity = ForwardingTelemetry.StartForward(head.TraceParent.Of(span), route, traceParent);
+        var activity = _telemetry.StartForward(head.TraceParent.Of(span), route, traceParent);
         var added = new ForwardedRequestHeaders { DestinationAuthority = authority, ClientAddress = client.ClientAddress, Scheme = "http"u8, TraceParent = traceParent };
         client.EnsureSendCapacity((2 * head.HeadLength) + 512 + authority.Length + (int)bodyLength);
         var written = Http1RequestWriter.Write(span[..head.HeadLength], head, added, client.SendBuffer);

@@ -22,9 +22,17 @@ internal sealed class ForwardingTelemetry
 
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _handovers;
+    private readonly bool _recordsSpans;
 
-    public ForwardingTelemetry(IMeterFactory meters)
+    /// <param name="meters">The host's meter factory.</param>
+    /// <param name="recording">
+    /// From the service defaults: when spans are only propagated, no activity is made (an unrecorded one would be created, made
+    /// current and stopped on every request for nothing: this class writes the trace context itself). Absent: spans are made
+    /// whenever the source has listeners.
+    /// </param>
+    public ForwardingTelemetry(IMeterFactory meters, TraceRecording? recording = null)
     {
+        _recordsSpans = recording?.Enabled ?? true;
         var meter = meters.Create(Name);
         _duration = meter.CreateHistogram<double>("healthai.gateway.connection_forwarding.duration", "s",
             "Requests forwarded at the connection level, from the complete request to the last byte of the answer.");
@@ -33,12 +41,12 @@ internal sealed class ForwardingTelemetry
     }
 
     /// <summary>
-    /// Starts the server activity when something listens, and writes the <c>traceparent</c> to send on: a child of the caller's
+    /// Starts the server activity when spans are recorded and something listens, and writes the <c>traceparent</c> to send on: a child of the caller's
     /// trace when it sent a valid one, else a new trace. The trace id doubles as the request id, as in the pipeline.
     /// </summary>
-    public static Activity? StartForward(ReadOnlySpan<byte> incoming, ConnectionRoute route, Span<byte> traceParent)
+    public Activity? StartForward(ReadOnlySpan<byte> incoming, ConnectionRoute route, Span<byte> traceParent)
     {
-        if (Source.HasListeners())
+        if (_recordsSpans && Source.HasListeners())
         {
             ActivityContext.TryParse(incoming.IsEmpty ? null : Encoding.ASCII.GetString(incoming), null, isRemote: true, out var parent);
             if (Source.StartActivity(route.ActivityName, ActivityKind.Server, parent) is { } activity)

@@ -68,17 +68,19 @@ public static class OpenTelemetryExtensions
             });
         }
 
-        builder.Services.AddSingleton(sp => BuildTracerProvider(settings, sp.GetServices<BaseProcessor<Activity>>().ToArray()));
+        builder.Services.AddSingleton(sp => new TraceRecording(settings.Endpoint is not null || sp.GetServices<BaseProcessor<Activity>>().Any()));
+        builder.Services.AddSingleton(sp => BuildTracerProvider(
+            settings, sp.GetRequiredService<TraceRecording>(), sp.GetServices<BaseProcessor<Activity>>().ToArray()));
         builder.Services.AddSingleton(sp => BuildMeterProvider(settings));
         builder.Services.AddHostedService<TelemetryProvidersHost>();
         return builder;
     }
 
-    private static TracerProvider BuildTracerProvider(OtlpSettings settings, BaseProcessor<Activity>[] extraProcessors)
+    private static TracerProvider BuildTracerProvider(OtlpSettings settings, TraceRecording recording, BaseProcessor<Activity>[] extraProcessors)
     {
         // AlwaysOff is the SDK's propagation-only mode: a root or remote-parent activity exists (unrecorded) so its trace id
         // is passed on, and local children are not created at all; SocketsHttpHandler injects Activity.Current either way.
-        var recorded = settings.Endpoint is not null || extraProcessors.Length > 0;
+        var recorded = recording.Enabled;
         var tracing = Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(settings.CreateResource())
             .SetSampler(recorded ? new ParentBasedSampler(new AlwaysOnSampler()) : new AlwaysOffSampler())
@@ -116,6 +118,13 @@ public static class OpenTelemetryExtensions
         return metrics.Build();
     }
 }
+
+/// <summary>
+/// Whether spans are recorded (an OTLP exporter or a span processor reads them) or only trace context is propagated. Code that
+/// makes its own trace context (a hot path writing <c>traceparent</c> itself) can skip creating unrecorded activities.
+/// </summary>
+/// <param name="Enabled">True when spans are recorded.</param>
+public sealed record TraceRecording(bool Enabled);
 
 /// <summary>The OTLP settings read once from the standard OTEL_* variables.</summary>
 public sealed record OtlpSettings(string ServiceName, Uri? Endpoint, OtlpExportProtocol Protocol, string? Headers)
