@@ -12,6 +12,8 @@ namespace HealthAI.Benchmarks.Audit;
 /// sealing a typical forwarded request's record with the hand-written <see cref="AuditRecordWriter"/> against the
 /// source-generated serializer it replaced, each with the same reused SHA-256, in the same run. Writing alone is compared too.
 /// Run: dotnet run -c Release --project HealthAI.Benchmarks -- --filter '*AuditSeal*' --job short
+/// Measured 2026-11-22 11:08 and 11:45 UTC (short job, noisy VM): writing 0.51-0.62 of the serializer's time (402 / 795 ns,
+/// 590 / 962 ns); sealing 0.92-1.02 (the SHA-256 through OpenSSL dominates); 152 B per seal (the hash string) either way.
 /// </summary>
 [MemoryDiagnoser]
 public class AuditSealBenchmarks : IDisposable
