@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
 
 namespace HealthAI.Gateway.Tests.ConnectionForwarding;
 
@@ -9,39 +8,12 @@ namespace HealthAI.Gateway.Tests.ConnectionForwarding;
 /// Chunked request bodies (what HttpClient sends for content of unknown length, PostAsJsonAsync among them) on a real Kestrel
 /// gateway: served at the connection when the forwarder understands them whole, otherwise the pipeline's answer.
 /// </summary>
-public sealed class ChunkedRequestForwardingTests : IAsyncLifetime
+public sealed class ChunkedRequestForwardingTests : ForwardingDestinations
 {
-    private const string DeidAnswer = "{\"text\":\"Patient [NAME] is well.\",\"entities\":[]}";
-
-    private FakeBackend _deid = null!;
-    private FakeBackend _triton = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        _deid = await FakeBackend.StartAsync(async (context, _) =>
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(DeidAnswer, context.RequestAborted);
-        });
-        _triton = await FakeBackend.StartAsync(async (context, _) =>
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("{\"name\":\"distilbert-sst2\"}", context.RequestAborted);
-        });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _deid.DisposeAsync();
-        await _triton.DisposeAsync();
-    }
-
     [Fact]
     public async Task HttpClients_chunked_body_is_served_at_the_connection_and_sent_on_chunked()
     {
-        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton);
+        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
         using var client = gateway.CreateClient(TestTokens.Create(subject: "chunked-client"));
         const string body = "{\"text\":\"Seen in clinic today.\"}";
 
@@ -53,7 +25,7 @@ public sealed class ChunkedRequestForwardingTests : IAsyncLifetime
         Assert.Equal(DeidAnswer, await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal(new[] { 200 }, await gateway.ForwardedAsync(1, Ct));
         Assert.Empty(gateway.HandOvers);
-        var sent = Assert.Single(_deid.Requests);
+        var sent = Assert.Single(Deid.Requests);
         Assert.Equal(body, sent.Body);
         Assert.Equal("chunked", sent.Headers["Transfer-Encoding"]);
         Assert.False(sent.Headers.ContainsKey("Content-Length"));
@@ -64,7 +36,7 @@ public sealed class ChunkedRequestForwardingTests : IAsyncLifetime
     [Fact]
     public async Task A_chunked_body_that_arrives_in_pieces_is_forwarded_whole_and_the_next_request_follows()
     {
-        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton);
+        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
         var token = TestTokens.Create();
         using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
 
@@ -83,7 +55,7 @@ public sealed class ChunkedRequestForwardingTests : IAsyncLifetime
         Assert.Equal(200, second.Status);
         Assert.Equal(new[] { 200, 200 }, await gateway.ForwardedAsync(2, Ct));
         Assert.Empty(gateway.HandOvers);
-        Assert.Equal("{\"text\":\"0123456789\"}", Assert.Single(_deid.Requests).Body);
+        Assert.Equal("{\"text\":\"0123456789\"}", Assert.Single(Deid.Requests).Body);
     }
 
     [Theory]
@@ -97,7 +69,7 @@ public sealed class ChunkedRequestForwardingTests : IAsyncLifetime
     [InlineData("application/json", "2\r\n{}\r\n0\r\nX-Checksum: 1\r\n\r\n", "request", 200)]
     public async Task Chunked_bodies_the_forwarder_does_not_take_get_the_pipelines_answer(string contentType, string body, string reason, int status)
     {
-        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton);
+        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
         using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
         body = body.Replace("{LARGE}", new string('a', 0x40001), StringComparison.Ordinal);
 
@@ -107,6 +79,6 @@ public sealed class ChunkedRequestForwardingTests : IAsyncLifetime
         Assert.Equal(status, answer.Status);
         Assert.Equal([reason], gateway.HandOvers);
         Assert.Empty(gateway.Forwarded);
-        Assert.Equal(status == 200 ? 1 : 0, _deid.Requests.Count);
+        Assert.Equal(status == 200 ? 1 : 0, Deid.Requests.Count);
     }
 }

@@ -11,42 +11,16 @@ namespace HealthAI.Gateway.Tests.ConnectionForwarding;
 /// The connection-level forwarder on a real Kestrel gateway: what it serves itself (counted by its metrics) and that everything
 /// it does not serve reaches the pipeline on the same connection and gets the pipeline's answer.
 /// </summary>
-public sealed class ConnectionForwardingTests : IAsyncLifetime
+public sealed class ConnectionForwardingTests : ForwardingDestinations
 {
     private const string CanaryName = "Ottoline Vexbridge";
-    private const string DeidAnswer = "{\"text\":\"Patient [NAME] is well.\",\"entities\":[]}";
-
-    private FakeBackend _deid = null!;
-    private FakeBackend _triton = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        _deid = await FakeBackend.StartAsync(async (context, _) =>
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(DeidAnswer, context.RequestAborted);
-        });
-        _triton = await FakeBackend.StartAsync(async (context, _) =>
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("{\"name\":\"distilbert-sst2\"}", context.RequestAborted);
-        });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _deid.DisposeAsync();
-        await _triton.DisposeAsync();
-    }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     [Fact]
     public async Task A_forwarded_request_is_served_at_the_connection_with_the_pipelines_headers_and_audit()
     {
-        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton);
+        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
         using var client = gateway.CreateClient(TestTokens.Create(subject: "fast-client"));
         const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         var body = $"{{\"text\":\"{CanaryName} was seen.\"}}";
@@ -62,7 +36,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
         Assert.Equal(new[] { 200 }, await gateway.ForwardedAsync(1, Ct));
         Assert.Empty(gateway.HandOvers);
 
-        var sent = Assert.Single(_deid.Requests);
+        var sent = Assert.Single(Deid.Requests);
         Assert.Equal("/v1/deidentify?mode=placeholder", sent.PathAndQuery);
         Assert.Equal(body, sent.Body);
         Assert.False(sent.Headers.ContainsKey("Authorization"));
@@ -70,7 +44,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
         Assert.Equal("127.0.0.1", sent.Headers["X-Forwarded-For"]);
         Assert.Equal("http", sent.Headers["X-Forwarded-Proto"]);
         Assert.Equal(gateway.Address.Authority, sent.Headers["X-Forwarded-Host"]);
-        Assert.Equal(_deid.Address.Authority, sent.Headers["Host"]);
+        Assert.Equal(Deid.Address.Authority, sent.Headers["Host"]);
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(sent.Headers["traceparent"], $"^00-{traceId}-[0-9a-f]{{16}}-0[01]$"), sent.Headers["traceparent"]);
         Assert.DoesNotContain("00f067aa0ba902b7", sent.Headers["traceparent"], StringComparison.Ordinal);
 
@@ -88,7 +62,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
     [Fact]
     public async Task Pipelined_requests_on_one_connection_are_answered_in_order()
     {
-        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton);
+        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
         var token = TestTokens.Create();
         using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
         var host = gateway.Address.Authority;
@@ -100,15 +74,15 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
         var first = await connection.ReadResponseAsync(Ct);
         var second = await connection.ReadResponseAsync(Ct);
         Assert.Equal((200, DeidAnswer), (first.Status, first.Body));
-        Assert.Equal((200, "{\"name\":\"distilbert-sst2\"}"), (second.Status, second.Body));
+        Assert.Equal((200, ModelAnswer), (second.Status, second.Body));
         Assert.Equal(new[] { 200, 200 }, await gateway.ForwardedAsync(2, Ct));
-        Assert.Equal("/v2/models/distilbert-sst2", Assert.Single(_triton.Requests).PathAndQuery);
+        Assert.Equal("/v2/models/distilbert-sst2", Assert.Single(Triton.Requests).PathAndQuery);
     }
 
     [Fact]
     public async Task A_request_without_a_token_is_handed_to_the_pipeline_which_answers_401_and_keeps_the_connection()
     {
-        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton);
+        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
         using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
         var host = gateway.Address.Authority;
 
@@ -123,7 +97,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
         Assert.Equal(200, served.Status);
         Assert.Equal(["unauthenticated"], gateway.HandOvers);
         Assert.Empty(gateway.Forwarded);
-        Assert.Empty(_deid.Requests);
+        Assert.Empty(Deid.Requests);
     }
 
     [Theory]
@@ -131,20 +105,20 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
     [InlineData("not-a-token", 401, "unauthenticated")]
     public async Task Rejected_callers_get_the_pipelines_answer_and_nothing_reaches_the_destination(string scopes, int status, string reason)
     {
-        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton);
+        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
         using var client = gateway.CreateClient(scopes == "not-a-token" ? "not-a-token" : TestTokens.Create(scopes: scopes));
 
         using var response = await client.PostAsync("/v1/deidentify", Json("{}"), Ct);
 
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Equal([reason], gateway.HandOvers);
-        Assert.Empty(_deid.Requests);
+        Assert.Empty(Deid.Requests);
     }
 
     [Fact]
     public async Task Both_ways_in_share_one_token_bucket_per_client()
     {
-        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton, settings =>
+        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, settings =>
         {
             settings["Gateway:RateLimiting:TokenLimit"] = "2";
             settings["Gateway:RateLimiting:TokensPerPeriod"] = "1";
@@ -173,7 +147,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
     [InlineData("image/png", 10, 415)]
     public async Task The_route_tables_limits_apply(string contentType, int bytes, int status)
     {
-        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton);
+        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
         using var client = gateway.CreateClient(TestTokens.Create());
         using var content = new ByteArrayContent(new byte[bytes]);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
@@ -182,7 +156,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
 
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Equal(["limits"], gateway.HandOvers);
-        Assert.Empty(_deid.Requests);
+        Assert.Empty(Deid.Requests);
     }
 
     [Theory]
@@ -190,7 +164,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
     [InlineData("Content-Length: 2\r\nContent-Length: 3\r\n")]
     public async Task Ambiguous_framing_is_left_to_Kestrel_which_rejects_it(string framing)
     {
-        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton);
+        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
         using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
 
         await connection.SendAsync($"POST /v1/deidentify HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TestTokens.Create()}\r\nContent-Type: application/json\r\n{framing}\r\n{{}}", Ct);
@@ -198,7 +172,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
 
         Assert.Equal(400, answer.Status);
         Assert.Equal(["request"], gateway.HandOvers);
-        Assert.Empty(_deid.Requests);
+        Assert.Empty(Deid.Requests);
     }
 
     [Fact]
@@ -206,7 +180,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
     {
         var gone = await FakeBackend.StartAsync();
         await gone.DisposeAsync();
-        await using var gateway = await KestrelGateway.StartAsync(gone, _triton);
+        await using var gateway = await KestrelGateway.StartAsync(gone, Triton);
         using var client = gateway.CreateClient(TestTokens.Create());
 
         using var failed = await client.PostAsync("/v1/deidentify", Json("{}"), Ct);
@@ -229,7 +203,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
     {
         var hanging = await FakeBackend.StartAsync(async (context, _) => await Task.Delay(Timeout.Infinite, context.RequestAborted));
         await using var _ = hanging;
-        await using var gateway = await KestrelGateway.StartAsync(hanging, _triton, settings =>
+        await using var gateway = await KestrelGateway.StartAsync(hanging, Triton, settings =>
             settings["ReverseProxy:Clusters:deid:HttpRequest:ActivityTimeout"] = "00:00:00.500");
         using var client = gateway.CreateClient(TestTokens.Create());
 
@@ -251,7 +225,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
             await context.Response.WriteAsync("\"end\":true}", context.RequestAborted);
         });
         await using var _ = streaming;
-        await using var gateway = await KestrelGateway.StartAsync(streaming, _triton);
+        await using var gateway = await KestrelGateway.StartAsync(streaming, Triton);
         using var client = gateway.CreateClient(TestTokens.Create());
 
         using var first = await client.PostAsync("/v1/deidentify", Json("{}"), Ct);
@@ -266,7 +240,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
     [Fact]
     public async Task A_body_that_trickles_below_Kestrels_minimum_rate_is_cut_off_and_nothing_is_forwarded()
     {
-        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton, services: services =>
+        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, services: services =>
             services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(240, TimeSpan.FromSeconds(2))));
         using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
         await connection.SendAsync($"POST /v1/deidentify HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TestTokens.Create()}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"text\":\"", Ct);
@@ -292,13 +266,13 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
         }
 
         Assert.True(closed, "a body trickling at a byte a second kept its connection for 20 s");
-        Assert.Empty(_deid.Requests);
+        Assert.Empty(Deid.Requests);
     }
 
     [Fact]
     public async Task An_idle_connection_is_closed_after_Kestrels_keep_alive_timeout()
     {
-        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton, services: services =>
+        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, services: services =>
             services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(1)));
         using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
         await connection.SendAsync($"GET /v2/models/m HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TestTokens.Create()}\r\n\r\n", Ct);
@@ -313,7 +287,7 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
     [Fact]
     public async Task A_request_larger_than_Kestrels_request_buffer_is_left_to_the_pipeline_and_answered()
     {
-        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton, services: services =>
+        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, services: services =>
             services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBufferSize = 64 * 1024));
         using var client = gateway.CreateClient(TestTokens.Create());
         var body = $"{{\"text\":\"{new string('a', 100_000)}\"}}";
@@ -321,20 +295,20 @@ public sealed class ConnectionForwardingTests : IAsyncLifetime
         using var response = await client.PostAsync("/v1/deidentify", Json(body), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(body, Assert.Single(_deid.Requests).Body);
+        Assert.Equal(body, Assert.Single(Deid.Requests).Body);
         Assert.Equal(["limits"], gateway.HandOvers);
     }
 
     [Fact]
     public async Task Turned_off_every_request_takes_the_pipeline()
     {
-        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton, settings => settings["Gateway:ConnectionForwarding:Enabled"] = "false");
+        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, settings => settings["Gateway:ConnectionForwarding:Enabled"] = "false");
         using var client = gateway.CreateClient(TestTokens.Create());
 
         using var response = await client.PostAsync("/v1/deidentify", Json("{}"), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Single(_deid.Requests);
+        Assert.Single(Deid.Requests);
         Assert.Empty(gateway.Forwarded);
         Assert.Empty(gateway.HandOvers);
     }

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using HealthAI.Gateway.ConnectionForwarding;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 
@@ -14,30 +13,13 @@ namespace HealthAI.Gateway.Tests.ConnectionForwarding;
 /// only propagated, and the caller's trace carried to the destination either way. Activity listeners are process-wide, so
 /// every assertion picks this test's trace id.
 /// </summary>
-public sealed class ForwardingTraceTests : IAsyncLifetime
+public sealed class ForwardingTraceTests : ForwardingDestinations
 {
-    private FakeBackend _deid = null!;
-    private FakeBackend _triton = null!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        _deid = await FakeBackend.StartAsync(async (context, _) => await context.Response.WriteAsync("{}", context.RequestAborted));
-        _triton = await FakeBackend.StartAsync(async (context, _) => await context.Response.WriteAsync("{}", context.RequestAborted));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _deid.DisposeAsync();
-        await _triton.DisposeAsync();
-    }
-
     [Fact]
     public async Task With_spans_recorded_the_forwarder_records_a_server_span_that_is_the_destinations_parent()
     {
         var capture = new SpanCapture();
-        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton, services: services =>
+        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, services: services =>
             services.AddSingleton<BaseProcessor<Activity>>(capture));
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
 
@@ -50,7 +32,7 @@ public sealed class ForwardingTraceTests : IAsyncLifetime
         Assert.Equal("00f067aa0ba902b7", span.ParentSpanId.ToHexString());
         Assert.Equal("deidentify", span.GetTagItem("http.route"));
         Assert.Equal(200, span.GetTagItem("http.response.status_code"));
-        Assert.Equal($"00-{traceId}-{span.SpanId.ToHexString()}-01", Assert.Single(_deid.Requests).Headers["traceparent"]);
+        Assert.Equal($"00-{traceId}-{span.SpanId.ToHexString()}-01", Assert.Single(Deid.Requests).Headers["traceparent"]);
         Assert.Equal(new[] { 200 }, await gateway.ForwardedAsync(1, Ct));
     }
 
@@ -72,14 +54,14 @@ public sealed class ForwardingTraceTests : IAsyncLifetime
             },
         };
         ActivitySource.AddActivityListener(listener);
-        await using var gateway = await KestrelGateway.StartAsync(_deid, _triton);
+        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
 
         using var response = await SendAsync(gateway, traceId);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(new[] { 200 }, await gateway.ForwardedAsync(1, Ct));
         Assert.Empty(started);
-        var sent = Assert.Single(_deid.Requests).Headers["traceparent"];
+        var sent = Assert.Single(Deid.Requests).Headers["traceparent"];
         Assert.Matches($"^00-{traceId}-[0-9a-f]{{16}}-01$", sent);
         Assert.DoesNotContain("00f067aa0ba902b7", sent, StringComparison.Ordinal);
     }
