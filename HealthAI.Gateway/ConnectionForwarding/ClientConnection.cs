@@ -44,6 +44,22 @@ internal sealed class ClientConnection : IDisposable
 
     private byte[]? _headScratch;
 
+    /// <summary>
+    /// The scan of a chunked request body that is still arriving, kept between reads so that each read scans only the new bytes
+    /// (a body trickling in would otherwise be scanned again from its start on every read).
+    /// </summary>
+    public ChunkedBodyScanner BodyScanner;
+
+    /// <summary>Body bytes <see cref="BodyScanner"/> has scanned.</summary>
+    public long BodyScanned;
+
+    /// <summary>Forgets the previous request's body scan.</summary>
+    public void ResetBodyScan()
+    {
+        BodyScanner = default;
+        BodyScanned = 0;
+    }
+
     /// <summary>A head that spans pipe segments, copied into one span (at most <paramref name="maxBytes"/>).</summary>
     public ReadOnlySpan<byte> Contiguous(in ReadOnlySequence<byte> buffer, int maxBytes)
     {

@@ -35,7 +35,7 @@ internal sealed partial class ConnectionForwarder
 
         var maxRequestBytes = Math.Min(MaxBufferedRequestBytes, _limits.MaxRequestBufferSize ?? MaxBufferedRequestBytes);
         var body = head.Chunked
-            ? MeasureChunkedBody(buffer.Slice(head.HeadLength), route.Limits.MaxRequestBodyBytes)
+            ? MeasureChunkedBody(client, buffer.Slice(head.HeadLength), route.Limits.MaxRequestBodyBytes)
             : MeasureBody(Math.Max(head.ContentLength, 0), buffer.Length - head.HeadLength, route.Limits.MaxRequestBodyBytes);
         if (body.HandOverReason is not null)
         {
@@ -143,25 +143,28 @@ internal sealed partial class ConnectionForwarder
             : new RequestBody(contentLength, received >= contentLength, null);
 
     /// <summary>
-    /// A chunked body, scanned from its start on every read (it is at most a megabyte): its length on the wire once the last
-    /// chunk is in. Broken framing and trailer fields go to Kestrel, whose answer (400) or handling the pipeline keeps; decoded
-    /// data over the route's limit goes there too, for its 413.
+    /// A chunked body: its length on the wire once the last chunk is in. The scan resumes where the previous read left it, so a
+    /// body that trickles in costs no more than one that arrives whole. Broken framing and trailer fields go to Kestrel, whose
+    /// answer (400) or handling the pipeline keeps; decoded data over the route's limit goes there too, for its 413.
     /// </summary>
-    private static RequestBody MeasureChunkedBody(in ReadOnlySequence<byte> received, long maxBodyBytes)
+    private static RequestBody MeasureChunkedBody(ClientConnection client, in ReadOnlySequence<byte> received, long maxBodyBytes)
     {
-        var scanner = default(ChunkedBodyScanner);
-        var status = OperationStatus.NeedMoreData;
-        var length = 0L;
-        foreach (var segment in received)
+        ref var scanner = ref client.BodyScanner;
+        var status = scanner.Scan(default, out _);
+        if (status == OperationStatus.NeedMoreData)
         {
-            status = scanner.Scan(segment.Span, out var consumed);
-            length += consumed;
-            if (status != OperationStatus.NeedMoreData)
+            foreach (var segment in received.Slice(client.BodyScanned))
             {
-                break;
+                status = scanner.Scan(segment.Span, out var consumed);
+                client.BodyScanned += consumed;
+                if (status != OperationStatus.NeedMoreData)
+                {
+                    break;
+                }
             }
         }
 
+        var length = client.BodyScanned;
         return (status, scanner) switch
         {
             (OperationStatus.InvalidData, _) or (_, { HasTrailerFields: true }) => new RequestBody(length, false, "request"),

@@ -127,6 +127,7 @@ internal sealed partial class ConnectionForwarder : IDisposable
     private async ValueTask<ConnectionStep> ForwardNextAsync(ClientConnection client)
     {
         var input = client.Input;
+        client.ResetBodyScan();
         client.Timeout.CancelAfter(_limits.KeepAliveTimeout);
         var receiving = false;
         var bodySince = 0L;

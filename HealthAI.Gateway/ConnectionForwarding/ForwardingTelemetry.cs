@@ -41,8 +41,8 @@ internal sealed class ForwardingTelemetry
     }
 
     /// <summary>
-    /// Starts the server activity when spans are recorded and something listens, and writes the <c>traceparent</c> to send on: a child of the caller's
-    /// trace when it sent a valid one, else a new trace. The trace id doubles as the request id, as in the pipeline.
+    /// Starts the server activity when spans are recorded and something listens, and writes the <c>traceparent</c> to send on:
+    /// a child of the caller's trace when it sent a valid one, else a new trace. The trace id doubles as the request id, as in the pipeline.
     /// </summary>
     public Activity? StartForward(ReadOnlySpan<byte> incoming, ConnectionRoute route, Span<byte> traceParent)
     {

@@ -4,10 +4,9 @@ namespace HealthAI.Gateway.ConnectionForwarding;
 
 /// <summary>
 /// A strict, allocation-free HTTP/1.1 request head parser for the gateway's connection-level fast path. It accepts only heads it
-/// understands completely (one framing: Content-Length, "Transfer-Encoding: chunked" alone, or none; one Host; a path that needs
-/// no decoding or normalization) and
-/// answers Unsupported for everything else, so that request smuggling, header injection and path tricks are left to Kestrel's
-/// full stack, which rejects or normalizes them.
+/// understands completely (one framing: Content-Length, "Transfer-Encoding: chunked" alone, or none; one Host; a path that
+/// needs no decoding or normalization) and answers Unsupported for everything else, so that request smuggling, header injection
+/// and path tricks are left to Kestrel's full stack, which rejects or normalizes them.
 /// </summary>
 internal static class Http1RequestParser
 {
