@@ -26,8 +26,9 @@ namespace HealthAI.Benchmarks.Gateway;
 /// gateway reaches 74-100% of nginx's rounds per second at 64 connections (the same gateway through its pipeline,
 /// <see cref="ForwardPath.GatewayPipeline"/>, 43-51%), at 37-42 us of proxy CPU per request against the pipeline's 88-92 and
 /// nginx's 23-26; per-request p99 at 64 connections 4.0-4.3 ms against nginx's 3.1-3.6 ms; at 1 connection it adds 12-34 us to
-/// the direct p50. Sixth session, 11:26-11:44 UTC, three runs on a VM losing time to its host: 63-136% (one run per target
-/// disturbed; the clean one 75%), 37.9-48.7 us of CPU per request against nginx's 24.7-30.2, 28-60 us added at 1 connection.
+/// the direct p50. Sixth session, 11:26-12:08 UTC, five runs on a VM losing time to its host: 63-136%, the two undisturbed
+/// runs 75% and 101% (p99 6.1 / 3.2 ms and 3.63 / 3.55 ms against nginx), 37.9-57.9 us of CPU per request against nginx's
+/// 24.7-30.2, 28-60 us added at 1 connection.
 /// </remarks>
 [Config(typeof(Config))]
 public class GatewayForwardingBenchmarks : IDisposable
