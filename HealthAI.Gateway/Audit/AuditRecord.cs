@@ -22,7 +22,10 @@ public sealed class AuditRecord
     [JsonPropertyName("prev")] public string PreviousHash { get; set; } = "";
 }
 
-/// <summary>Source-generated serialization of audit lines (stable member order, no reflection).</summary>
+/// <summary>
+/// The serializer's form of an audit line (stable member order, nulls left out). Lines are written by
+/// <see cref="AuditRecordWriter"/>, which tests and the audit benchmark hold to this form byte for byte.
+/// </summary>
 [JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AuditRecord))]
 internal sealed partial class AuditJsonContext : JsonSerializerContext;

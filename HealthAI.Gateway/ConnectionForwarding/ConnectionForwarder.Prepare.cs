@@ -150,6 +150,7 @@ internal sealed partial class ConnectionForwarder
     private static RequestBody MeasureChunkedBody(ClientConnection client, in ReadOnlySequence<byte> received, long maxBodyBytes)
     {
         ref var scanner = ref client.BodyScanner;
+        // Nothing scanned yet, or the scan so far: Done or InvalidData stick (an earlier read may have ended the body).
         var status = scanner.Scan(default, out _);
         if (status == OperationStatus.NeedMoreData)
         {
