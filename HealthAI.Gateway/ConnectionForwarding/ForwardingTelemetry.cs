@@ -99,25 +99,20 @@ internal sealed class ForwardingTelemetry
 
     private static bool IsLowerHex(ReadOnlySpan<byte> value) => !value.ContainsAnyExcept(LowerHex);
 
-    // Activity's own id generators: random enough for trace ids (the runtime's own use), without a call into OpenSSL.
-    private static void WriteTraceId(Span<byte> destination)
-    {
-        Span<byte> id = stackalloc byte[16];
-        ActivityTraceId.CreateRandom().CopyTo(id);
-        WriteHex(id, destination);
-    }
+    // Random ids without Activity's id types, which format each id as a string and parse it back: random enough for trace ids
+    // (Activity's own generator is no stronger), and no call into OpenSSL.
+    private static void WriteTraceId(Span<byte> destination) => WriteRandomHex(stackalloc byte[16], destination);
 
-    private static void WriteSpanId(Span<byte> destination)
-    {
-        Span<byte> id = stackalloc byte[8];
-        ActivitySpanId.CreateRandom().CopyTo(id);
-        WriteHex(id, destination);
-    }
+    private static void WriteSpanId(Span<byte> destination) => WriteRandomHex(stackalloc byte[8], destination);
 
-    private static void WriteHex(ReadOnlySpan<byte> id, Span<byte> destination)
+    private static void WriteRandomHex(Span<byte> id, Span<byte> destination)
     {
-        Span<char> hex = stackalloc char[destination.Length];
-        Convert.TryToHexStringLower(id, hex, out _);
-        Encoding.ASCII.GetBytes(hex, destination);
+        Random.Shared.NextBytes(id);
+        if (!id.ContainsAnyExcept((byte)0))
+        {
+            id[^1] = 1; // all zeros is the invalid id
+        }
+
+        Convert.TryToHexStringLower(id, destination, out _);
     }
 }

@@ -1,5 +1,8 @@
 using System.Buffers;
+using System.Diagnostics.Metrics;
 using HealthAI.Gateway.ConnectionForwarding;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using static HealthAI.Gateway.Tests.ConnectionForwarding.Wire;
 
 namespace HealthAI.Gateway.Tests.ConnectionForwarding;
@@ -35,6 +38,33 @@ public sealed class AllocationTests
 
         Assert.Equal(0, allocated);
         Assert.Equal(expected * 1000, total);
+    }
+
+    [Fact]
+    public void TraceContext_WhenSpansAreOnlyPropagated_AllocatesNothing()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var telemetry = new ForwardingTelemetry(services.GetRequiredService<IMeterFactory>(), new TraceRecording(Enabled: false));
+        var traceParent = new byte[ForwardingTelemetry.TraceParentLength];
+        var previous = new byte[ForwardingTelemetry.TraceParentLength];
+        // The route is only read when a span is recorded.
+        telemetry.StartForward(TraceParent, null!, traceParent);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var fresh = 0;
+        for (var i = 0; i < 1000; i++)
+        {
+            traceParent.CopyTo(previous);
+            // Alternately a caller's trace continued and a new trace started.
+            telemetry.StartForward(i % 2 == 0 ? TraceParent : [], null!, traceParent);
+            fresh += traceParent.AsSpan(36, 16).SequenceEqual(previous.AsSpan(36, 16)) ? 0 : 1;
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(1000, fresh);
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-00$", System.Text.Encoding.ASCII.GetString(traceParent));
     }
 
     // Everything the fast path does per request and response; returns a checksum of the results so nothing is optimized away.
