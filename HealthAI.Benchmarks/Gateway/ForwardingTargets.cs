@@ -56,18 +56,53 @@ internal sealed class ForwardingTargets : IAsyncDisposable
 
     public string Token { get; } = CreateToken();
 
+    /// <summary>
+    /// The proxy's CPU time so far, its worker processes' included (nginx with more than one worker is a master that forks
+    /// them); zero when no proxy runs.
+    /// </summary>
+    public TimeSpan ProxyProcessorTime()
+    {
+        if (Proxy is not { } proxy || proxy.HasExited)
+        {
+            return TimeSpan.Zero;
+        }
+
+        proxy.Refresh();
+        var total = proxy.TotalProcessorTime;
+        var children = $"/proc/{proxy.Id}/task/{proxy.Id}/children";
+        if (File.Exists(children))
+        {
+            foreach (var id in File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                try
+                {
+                    using var child = Process.GetProcessById(int.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
+                    total += child.TotalProcessorTime;
+                }
+                catch (ArgumentException)
+                {
+                    // The child exited meanwhile.
+                }
+            }
+        }
+
+        return total;
+    }
+
     /// <param name="nginx">Start nginx in front of the backend.</param>
     /// <param name="gateway">Start the gateway in front of the backend.</param>
     /// <param name="bareForwarder">Start the bare .NET forwarder in front of the backend.</param>
     /// <param name="connectionForwarding">Whether the gateway forwards at the connection level (its default) or sends every
     /// request through ASP.NET Core's pipeline.</param>
-    public static async Task<ForwardingTargets> StartAsync(bool nginx, bool gateway, bool bareForwarder = false, bool connectionForwarding = true)
+    /// <param name="nginxWorkers">nginx's <c>worker_processes</c>.</param>
+    public static async Task<ForwardingTargets> StartAsync(
+        bool nginx, bool gateway, bool bareForwarder = false, bool connectionForwarding = true, int nginxWorkers = 1)
     {
         var targets = new ForwardingTargets();
         await targets.StartBackendAsync();
         if (nginx)
         {
-            await targets.StartNginxAsync();
+            await targets.StartNginxAsync(nginxWorkers);
         }
 
         if (bareForwarder)
@@ -110,13 +145,14 @@ internal sealed class ForwardingTargets : IAsyncDisposable
         Backend = new Uri(_backend.Urls.First());
     }
 
-    private async Task StartNginxAsync()
+    // One worker runs without a master (a single process to measure); more need the master that forks them.
+    private async Task StartNginxAsync(int workers)
     {
         var port = FreePort();
         var config = $$"""
             daemon off;
-            master_process off;
-            worker_processes 1;
+            master_process {{(workers > 1 ? "on" : "off")}};
+            worker_processes {{workers}};
             error_log stderr error;
             pid {{_workDir}}/nginx.pid;
             events { worker_connections 4096; }

@@ -28,7 +28,9 @@ namespace HealthAI.Benchmarks.Gateway;
 /// nginx's 23-26; per-request p99 at 64 connections 4.0-4.3 ms against nginx's 3.1-3.6 ms; at 1 connection it adds 12-34 us to
 /// the direct p50. Sixth session, 11:26-12:08 UTC, five runs on a VM losing time to its host: 63-136%, the two undisturbed
 /// runs 75% and 101% (p99 6.1 / 3.2 ms and 3.63 / 3.55 ms against nginx), 37.9-57.9 us of CPU per request against nginx's
-/// 24.7-30.2, 28-60 us added at 1 connection.
+/// 24.7-30.2, 28-60 us added at 1 connection. Seventh session, 13:10-13:36 UTC, three runs on a quiet machine, nginx now also
+/// with two workers: 90-99% of one worker's throughput and 75-97% of two workers'; p99 0.98-1.10x one worker's and
+/// 1.09-1.46x two workers'; 38.0-40.9 us of CPU per request against 25.7-30.8 and 23.0-31.3.
 /// </remarks>
 [Config(typeof(Config))]
 public class GatewayForwardingBenchmarks : IDisposable
@@ -47,7 +49,13 @@ public class GatewayForwardingBenchmarks : IDisposable
     public enum ForwardPath
     {
         Direct,
+
+        /// <summary>nginx with one worker process.</summary>
         Nginx,
+
+        /// <summary>nginx with a worker per core, two here: what Debian's packaged <c>worker_processes auto</c> gives, and the
+        /// parallelism of the gateway's default of one socket event thread per core.</summary>
+        NginxTwoWorkers,
 
         /// <summary>The smallest honest ASP.NET Core reverse proxy (pipeline and HttpClient) with the gateway's runtime settings:
         /// what a proxy built that way pays at the least.</summary>
@@ -61,7 +69,8 @@ public class GatewayForwardingBenchmarks : IDisposable
         Gateway,
     }
 
-    [Params(ForwardPath.Direct, ForwardPath.Nginx, ForwardPath.BareForwarder, ForwardPath.GatewayPipeline, ForwardPath.Gateway)]
+    [Params(ForwardPath.Direct, ForwardPath.Nginx, ForwardPath.NginxTwoWorkers, ForwardPath.BareForwarder, ForwardPath.GatewayPipeline,
+        ForwardPath.Gateway)]
     public ForwardPath Target { get; set; }
 
     [Params(1, 64)]
@@ -74,11 +83,13 @@ public class GatewayForwardingBenchmarks : IDisposable
     private async Task SetupAsync()
     {
         _targets = await ForwardingTargets.StartAsync(
-            nginx: Target == ForwardPath.Nginx, gateway: Target is ForwardPath.Gateway or ForwardPath.GatewayPipeline,
-            bareForwarder: Target == ForwardPath.BareForwarder, connectionForwarding: Target == ForwardPath.Gateway);
+            nginx: Target is ForwardPath.Nginx or ForwardPath.NginxTwoWorkers,
+            gateway: Target is ForwardPath.Gateway or ForwardPath.GatewayPipeline,
+            bareForwarder: Target == ForwardPath.BareForwarder, connectionForwarding: Target == ForwardPath.Gateway,
+            nginxWorkers: Target == ForwardPath.NginxTwoWorkers ? 2 : 1);
         var baseUri = Target switch
         {
-            ForwardPath.Nginx => _targets.Nginx,
+            ForwardPath.Nginx or ForwardPath.NginxTwoWorkers => _targets.Nginx,
             ForwardPath.BareForwarder => _targets.BareForwarder,
             ForwardPath.Gateway or ForwardPath.GatewayPipeline => _targets.Gateway,
             _ => _targets.Backend,
@@ -124,10 +135,9 @@ public class GatewayForwardingBenchmarks : IDisposable
     private void StartProxyClock()
     {
         _latency = new LatencyHistogram();
-        if (_targets.Proxy is { } proxy)
+        if (_targets.Proxy is not null)
         {
-            proxy.Refresh();
-            _proxyCpuAtStart = proxy.TotalProcessorTime;
+            _proxyCpuAtStart = _targets.ProxyProcessorTime();
             _requestsAtStart = Interlocked.Read(ref _requests);
         }
     }
@@ -143,10 +153,9 @@ public class GatewayForwardingBenchmarks : IDisposable
 
     private void ReportProxyClock()
     {
-        if (_targets.Proxy is { } proxy && !proxy.HasExited && Interlocked.Read(ref _requests) - _requestsAtStart is > 0 and var requests)
+        if (_targets.Proxy is { HasExited: false } && Interlocked.Read(ref _requests) - _requestsAtStart is > 0 and var requests)
         {
-            proxy.Refresh();
-            Console.WriteLine($"// proxy CPU per request ({Target}, {Connections} connections): {(proxy.TotalProcessorTime - _proxyCpuAtStart).TotalMicroseconds / requests:F1} us over {requests} requests");
+            Console.WriteLine($"// proxy CPU per request ({Target}, {Connections} connections): {(_targets.ProxyProcessorTime() - _proxyCpuAtStart).TotalMicroseconds / requests:F1} us over {requests} requests");
         }
     }
 
