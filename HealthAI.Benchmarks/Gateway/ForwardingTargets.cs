@@ -79,7 +79,7 @@ internal sealed class ForwardingTargets : IAsyncDisposable
                     using var child = Process.GetProcessById(int.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
                     total += child.TotalProcessorTime;
                 }
-                catch (ArgumentException)
+                catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
                 {
                     // The child exited meanwhile.
                 }

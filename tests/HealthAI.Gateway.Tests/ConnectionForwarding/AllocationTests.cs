@@ -52,18 +52,22 @@ public sealed class AllocationTests
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         var fresh = 0;
+        var continued = 0;
         for (var i = 0; i < 1000; i++)
         {
             traceParent.CopyTo(previous);
             // Alternately a caller's trace continued and a new trace started.
-            telemetry.StartForward(i % 2 == 0 ? TraceParent : [], null!, traceParent);
+            ReadOnlySpan<byte> incoming = i % 2 == 0 ? TraceParent : [];
+            telemetry.StartForward(incoming, null!, traceParent);
             fresh += traceParent.AsSpan(36, 16).SequenceEqual(previous.AsSpan(36, 16)) ? 0 : 1;
+            continued += !incoming.IsEmpty && traceParent.AsSpan(3, 32).SequenceEqual(TraceParent.AsSpan(3, 32)) ? 1 : 0;
         }
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
         Assert.Equal(1000, fresh);
+        Assert.Equal(500, continued);
         Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-00$", System.Text.Encoding.ASCII.GetString(traceParent));
     }
 
