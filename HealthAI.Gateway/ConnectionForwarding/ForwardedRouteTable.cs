@@ -32,7 +32,8 @@ internal sealed class ConnectionRoute
     /// <summary>The named policy when <see cref="Authorization"/> is <see cref="RouteAuthorization.Policy"/>.</summary>
     public string? PolicyName { get; init; }
 
-    /// <summary>The scopes the policy demands, as the audit trail records them (filled in at start-up).</summary>
+    /// <summary>The scopes the policy demands, as the audit trail records them: filled in by the route's first authorization, which
+    /// precedes any record that reads them (named policies are fixed at start-up, so every authorization writes the same list).</summary>
     public IReadOnlyList<string> Scopes { get; set; } = [];
 
     internal required int MethodMask { get; init; }
