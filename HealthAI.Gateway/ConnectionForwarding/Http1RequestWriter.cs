@@ -24,7 +24,8 @@ internal static class Http1RequestWriter
     /// method and target, HTTP/1.1), "Host" naming the destination, every client field except those
     /// <see cref="Http1HeaderNames.IsDroppedFromRequest"/> drops (in order, "Name: value" with the value trimmed and the
     /// client's name case), "Transfer-Encoding: chunked" when the body is chunked (it is sent on as received), then
-    /// X-Forwarded-For, X-Forwarded-Proto, X-Forwarded-Host (the client's Host) and traceparent, and the blank line. Returns the bytes written, or -1 when the head does not fit.
+    /// X-Forwarded-For, X-Forwarded-Proto, X-Forwarded-Host (the client's Host) and traceparent, and the blank line. Returns the
+    /// bytes written, or -1 when the head does not fit.
     /// </summary>
     /// <exception cref="ArgumentException">An added value holds a byte that is not allowed in a field value (a caller bug).</exception>
     public static int Write(ReadOnlySpan<byte> head, in Http1RequestHead parsed, in ForwardedRequestHeaders added, Span<byte> destination)
