@@ -37,7 +37,14 @@ internal sealed partial class ConnectionForwarder
                 try
                 {
                     await destination.Socket.SendAsync(client.SendBuffer.AsMemory(0, request.SendLength), SocketFlags.None, timeout.Token);
-                    received = await destination.Socket.ReceiveAsync(destination.ReceiveBuffer, SocketFlags.None, timeout.Token);
+                    var answer = destination.Socket.ReceiveAsync(destination.ReceiveBuffer, SocketFlags.None, timeout.Token);
+                    var waited = !answer.IsCompleted;
+                    received = await answer;
+                    if (waited)
+                    {
+                        // Resumed by the destination socket's event thread: what the pool's affinity goes by.
+                        destination.CompletionThread = Environment.CurrentManagedThreadId;
+                    }
                 }
                 catch (SocketException) when (destination.Reused && attempt == 0)
                 {

@@ -1,0 +1,106 @@
+using System.Net.Sockets;
+using HealthAI.Gateway.ConnectionForwarding;
+using HealthAI.Gateway.Forwarding;
+using HealthAI.ServiceDefaults.ServiceDiscovery;
+using Microsoft.Extensions.Configuration;
+
+namespace HealthAI.Gateway.Tests.ConnectionForwarding;
+
+/// <summary>
+/// Which idle destination connection a request gets. These tests are synchronous on purpose: the pool goes by the calling
+/// thread, which an await could change between arranging and renting.
+/// </summary>
+public sealed class DestinationConnectionPoolTests : IDisposable
+{
+    private readonly List<IDisposable> _owned = [];
+
+    [Fact]
+    public void Rent_PrefersAConnectionWhoseReadsCompleteOnTheCallingThread_ThenTheMostRecent()
+    {
+        var pool = CreatePool();
+        var thread = Environment.CurrentManagedThreadId;
+        var elsewhere = Idle(pool, completionThread: thread + 1);
+        var here = Idle(pool, completionThread: thread);
+        var newest = Idle(pool, completionThread: thread + 2);
+
+        Assert.Same(here, Rent(pool));
+        Assert.Same(newest, Rent(pool));
+        Assert.Same(elsewhere, Rent(pool));
+        Assert.True(here.Reused);
+    }
+
+    [Fact]
+    public void Rent_LooksOnlyNearTheTopOfTheIdleStack()
+    {
+        var pool = CreatePool();
+        var thread = Environment.CurrentManagedThreadId;
+        var buried = Idle(pool, completionThread: thread);
+        DestinationConnection newest = buried;
+        for (var i = 0; i < 32; i++)
+        {
+            newest = Idle(pool, completionThread: 0);
+        }
+
+        Assert.Same(newest, Rent(pool));
+        // One fewer on top of it, and it is within reach again.
+        Assert.Same(buried, Rent(pool));
+    }
+
+    [Fact]
+    public void Rent_PassesOverAPreferredConnectionThatIdledTooLong()
+    {
+        var clock = new ManualClock();
+        var pool = CreatePool(clock);
+        var thread = Environment.CurrentManagedThreadId;
+        var stale = Idle(pool, completionThread: thread);
+        clock.Advance(TimeSpan.FromSeconds(61));
+        var fresh = Idle(pool, completionThread: thread + 1);
+
+        Assert.Same(fresh, Rent(pool));
+        Assert.Throws<ObjectDisposedException>(() => stale.Socket.Available);
+    }
+
+    public void Dispose()
+    {
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+    }
+
+    private static DestinationConnection Rent(DestinationConnectionPool pool)
+    {
+        var rented = pool.RentAsync(CancellationToken.None);
+        return rented.IsCompletedSuccessfully ? rented.Result : throw new Xunit.Sdk.XunitException("an idle connection is handed out without waiting");
+    }
+
+    private DestinationConnection Idle(DestinationConnectionPool pool, int completionThread)
+    {
+        var connection = new DestinationConnection(new Socket(SocketType.Stream, ProtocolType.Tcp)) { CompletionThread = completionThread };
+        _owned.Add(connection);
+        pool.Return(connection);
+        return connection;
+    }
+
+    private DestinationConnectionPool CreatePool(TimeProvider? clock = null)
+    {
+        var configuration = new ConfigurationBuilder().Build();
+        var invoker = new HttpMessageInvoker(new SocketsHttpHandler());
+        var cluster = new ForwardedCluster("deid", new Uri("http://127.0.0.1:9"), invoker, TimeSpan.FromSeconds(5), new ServiceEndpointResolver(configuration));
+        var pool = new DestinationConnectionPool(cluster, new ConnectionForwardingOptions(), clock ?? TimeProvider.System);
+        _owned.Add(invoker);
+        _owned.Add(pool);
+        return pool;
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks = 1_000_000;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+    }
+}
