@@ -38,6 +38,11 @@ public sealed class AuditTrail(IOptions<AuditOptions> options, TimeProvider time
     private long _sequence;
     private string _head = AuditChain.GenesisHash;
 
+    // 1 while the writer sleeps on an empty queue; whoever takes it back to 0 releases the writer (WakeWriterIfIdle).
+    private int _writerIdle;
+    private readonly object _wakeGate = new();
+    private bool _wakeReleased;
+
     /// <summary>Records written so far (tests and shutdown use it to know the queue is drained).</summary>
     public long Written => Interlocked.Read(ref _written);
 
@@ -48,7 +53,13 @@ public sealed class AuditTrail(IOptions<AuditOptions> options, TimeProvider time
     public ValueTask AppendAsync(AuditRecord record)
     {
         Interlocked.Increment(ref _enqueued);
-        return _queue.Writer.TryWrite(record) ? ValueTask.CompletedTask : WaitForRoomAsync(record);
+        if (!_queue.Writer.TryWrite(record))
+        {
+            return WaitForRoomAsync(record);
+        }
+
+        WakeWriterIfIdle();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Waits until every record queued before the call has been written.</summary>
@@ -80,6 +91,7 @@ public sealed class AuditTrail(IOptions<AuditOptions> options, TimeProvider time
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
+        WakeWriterIfIdle();
         try
         {
             await _writer.WaitAsync(cancellationToken);
@@ -111,6 +123,7 @@ public sealed class AuditTrail(IOptions<AuditOptions> options, TimeProvider time
         try
         {
             await _queue.Writer.WriteAsync(record, CancellationToken.None);
+            WakeWriterIfIdle();
         }
         catch (ChannelClosedException)
         {
@@ -139,7 +152,7 @@ public sealed class AuditTrail(IOptions<AuditOptions> options, TimeProvider time
         var scratch = new ArrayBufferWriter<byte>(1024);
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var reader = _queue.Reader;
-        while (reader.TryPeek(out _) || WaitForRecords(reader))
+        while (WaitForRecords(reader))
         {
             if (_options.BatchDelay > TimeSpan.Zero && reader.Count < MaxBatchRecords)
             {
@@ -162,11 +175,64 @@ public sealed class AuditTrail(IOptions<AuditOptions> options, TimeProvider time
         }
     }
 
-    // Blocks only when the queue is empty (idle); false once it is closed and drained.
-    private static bool WaitForRecords(ChannelReader<AuditRecord> reader)
+    // True when records are queued; blocks while the queue is empty and open; false once it is closed and drained. The
+    // channel's own WaitToReadAsync would be completed through a thread-pool work item, and the worker woken for it then
+    // spins for more work (7% of the gateway's CPU under load): the request that finds the writer idle wakes it directly.
+    private bool WaitForRecords(ChannelReader<AuditRecord> reader)
     {
-        var waiting = reader.WaitToReadAsync(CancellationToken.None);
-        return waiting.IsCompleted ? waiting.Result : waiting.AsTask().GetAwaiter().GetResult();
+        while (!reader.TryPeek(out _))
+        {
+            if (reader.Completion.IsCompleted)
+            {
+                return false;
+            }
+
+            // Idle is published before the queue is looked at again, so a record queued meanwhile is either seen here or
+            // its request sees the flag and wakes the writer.
+            Interlocked.Exchange(ref _writerIdle, 1);
+            if (reader.TryPeek(out _) || reader.Completion.IsCompleted)
+            {
+                if (Interlocked.Exchange(ref _writerIdle, 0) == 0)
+                {
+                    // A request took the flag first and releases the writer: take that release so that none is left over.
+                    AwaitRelease();
+                }
+
+                continue;
+            }
+
+            AwaitRelease();
+        }
+
+        return true;
+    }
+
+    // Called after each record is queued (and once the queue is closed): the barrier orders the queueing before the read of
+    // the flag, as the writer's exchange orders its flag before its second look at the queue.
+    private void WakeWriterIfIdle()
+    {
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _writerIdle) != 0 && Interlocked.Exchange(ref _writerIdle, 0) != 0)
+        {
+            lock (_wakeGate)
+            {
+                _wakeReleased = true;
+                Monitor.Pulse(_wakeGate);
+            }
+        }
+    }
+
+    private void AwaitRelease()
+    {
+        lock (_wakeGate)
+        {
+            while (!_wakeReleased)
+            {
+                Monitor.Wait(_wakeGate);
+            }
+
+            _wakeReleased = false;
+        }
     }
 
     // A plain sleep on the real clock (a timed wait, no spinning); a substituted clock is honoured through its own delay.

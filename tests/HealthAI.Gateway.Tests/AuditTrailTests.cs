@@ -1,0 +1,115 @@
+using HealthAI.Gateway.Audit;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace HealthAI.Gateway.Tests;
+
+/// <summary>
+/// The audit writer on its own, without a host: it sleeps when the queue is empty and a request has to wake it, so these tests
+/// make it go idle before each record.
+/// </summary>
+public sealed class AuditTrailTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("healthai-audit-trail").FullName;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task IdleWriter_IsWokenByEachRecord_AndTheChainHolds()
+    {
+        var trail = CreateTrail(out var path);
+        await trail.StartAsync(Ct);
+        using var guard = HangGuard();
+        const int Records = 50;
+        for (var i = 0; i < Records; i++)
+        {
+            await trail.AppendAsync(Record(i));
+            await trail.FlushAsync(guard.Token);
+            // Long enough for the writer to find the queue empty and go to sleep before the next record.
+            await Task.Delay(2, Ct);
+        }
+
+        await trail.StoppedAsync(guard.Token);
+
+        using var reader = new StreamReader(path);
+        var verdict = await AuditChain.VerifyAsync(reader, Ct);
+        Assert.True(verdict.IsValid, verdict.Problem);
+        Assert.Equal(Records, verdict.LastSequence);
+    }
+
+    [Fact]
+    public async Task RecordsFromManyRequestsAtOnce_AreAllWritten_WhileTheWriterKeepsGoingIdle()
+    {
+        var trail = CreateTrail(out var path);
+        await trail.StartAsync(Ct);
+        using var guard = HangGuard();
+        const int Writers = 8;
+        const int PerWriter = 200;
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(writer => Task.Run(async () =>
+        {
+            for (var i = 0; i < PerWriter; i++)
+            {
+                await trail.AppendAsync(Record(writer * PerWriter + i));
+                if (i % 16 == 0)
+                {
+                    await Task.Yield();
+                }
+            }
+        }, Ct)));
+
+        await trail.FlushAsync(guard.Token);
+        Assert.Equal(Writers * PerWriter, trail.Written);
+        await trail.StoppedAsync(guard.Token);
+
+        using var reader = new StreamReader(path);
+        var verdict = await AuditChain.VerifyAsync(reader, Ct);
+        Assert.True(verdict.IsValid, verdict.Problem);
+        Assert.Equal(Writers * PerWriter, verdict.LastSequence);
+    }
+
+    [Fact]
+    public async Task Shutdown_WakesAnIdleWriter()
+    {
+        var trail = CreateTrail(out _);
+        await trail.StartAsync(Ct);
+        await trail.AppendAsync(Record(0));
+        using var guard = HangGuard();
+        await trail.FlushAsync(guard.Token);
+        await Task.Delay(10, Ct);
+
+        await trail.StoppedAsync(guard.Token);
+
+        Assert.Equal(1, trail.Written);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    // Turns a writer that never wakes into a failed test rather than a hung run.
+    private static CancellationTokenSource HangGuard()
+    {
+        var guard = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        guard.CancelAfter(TimeSpan.FromSeconds(30));
+        return guard;
+    }
+
+    private AuditTrail CreateTrail(out string path)
+    {
+        path = Path.Combine(_directory, $"{Guid.NewGuid():N}.jsonl");
+        // No batch delay: the writer looks at the queue again as soon as it has written, so it goes idle as often as it can.
+        var options = Options.Create(new AuditOptions { FilePath = path, BatchDelay = TimeSpan.Zero });
+        return new AuditTrail(options, TimeProvider.System, NullLogger<AuditTrail>.Instance);
+    }
+
+    private static AuditRecord Record(int index) => new()
+    {
+        Time = DateTimeOffset.UnixEpoch.AddSeconds(index),
+        RequestId = index.ToString("x32", System.Globalization.CultureInfo.InvariantCulture),
+        Subject = "audit-trail-test",
+        Method = "POST",
+        Route = "deidentify",
+        Scopes = ["notes.deidentify"],
+        Outcome = "success",
+        Status = 200,
+        LatencyMs = 0.5,
+    };
+}
