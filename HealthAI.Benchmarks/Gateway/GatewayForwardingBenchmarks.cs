@@ -30,7 +30,9 @@ namespace HealthAI.Benchmarks.Gateway;
 /// runs 75% and 101% (p99 6.1 / 3.2 ms and 3.63 / 3.55 ms against nginx), 37.9-57.9 us of CPU per request against nginx's
 /// 24.7-30.2, 28-60 us added at 1 connection. Seventh session, 13:10-13:36 UTC, three runs on a quiet machine, nginx now also
 /// with two workers: 90-99% of one worker's throughput and 75-97% of two workers'; p99 0.98-1.10x one worker's and
-/// 1.09-1.46x two workers'; 38.0-40.9 us of CPU per request against 25.7-30.8 and 23.0-31.3.
+/// 1.09-1.46x two workers'; 38.0-40.9 us of CPU per request against 25.7-30.8 and 23.0-31.3. Eighth session, 14:26-14:55 UTC,
+/// three runs, with exchanges kept on one socket event thread and the audit writer woken directly: 80-94% of one worker's
+/// throughput and 86-95% of two workers'; p99 1.14-1.21x and 1.00-1.35x; 38.8-39.8 us against 24.3-26.3 and 27.7-31.6.
 /// </remarks>
 [Config(typeof(Config))]
 public class GatewayForwardingBenchmarks : IDisposable
