@@ -75,7 +75,8 @@ public sealed class AuditRecordWriterTests
         }
     }
 
-    private static AuditRecord Record(Action<AuditRecord>? change = null)
+    /// <summary>A typical forwarded request's record, changed as a test needs (the audit trail's tests use it too).</summary>
+    internal static AuditRecord Record(Action<AuditRecord>? change = null)
     {
         var record = new AuditRecord
         {

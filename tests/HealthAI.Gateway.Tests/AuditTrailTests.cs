@@ -31,10 +31,7 @@ public sealed class AuditTrailTests : IDisposable
 
         await trail.StoppedAsync(guard.Token);
 
-        using var reader = new StreamReader(path);
-        var verdict = await AuditChain.VerifyAsync(reader, Ct);
-        Assert.True(verdict.IsValid, verdict.Problem);
-        Assert.Equal(Records, verdict.LastSequence);
+        await AssertChainAsync(path, Records);
     }
 
     [Fact]
@@ -61,10 +58,7 @@ public sealed class AuditTrailTests : IDisposable
         Assert.Equal(Writers * PerWriter, trail.Written);
         await trail.StoppedAsync(guard.Token);
 
-        using var reader = new StreamReader(path);
-        var verdict = await AuditChain.VerifyAsync(reader, Ct);
-        Assert.True(verdict.IsValid, verdict.Problem);
-        Assert.Equal(Writers * PerWriter, verdict.LastSequence);
+        await AssertChainAsync(path, Writers * PerWriter);
     }
 
     [Fact]
@@ -84,6 +78,14 @@ public sealed class AuditTrailTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
+    private static async Task AssertChainAsync(string path, long records)
+    {
+        using var reader = new StreamReader(path);
+        var verdict = await AuditChain.VerifyAsync(reader, Ct);
+        Assert.True(verdict.IsValid, verdict.Problem);
+        Assert.Equal(records, verdict.LastSequence);
+    }
+
     // Turns a writer that never wakes into a failed test rather than a hung run.
     private static CancellationTokenSource HangGuard()
     {
@@ -100,16 +102,7 @@ public sealed class AuditTrailTests : IDisposable
         return new AuditTrail(options, TimeProvider.System, NullLogger<AuditTrail>.Instance);
     }
 
-    private static AuditRecord Record(int index) => new()
-    {
-        Time = DateTimeOffset.UnixEpoch.AddSeconds(index),
-        RequestId = index.ToString("x32", System.Globalization.CultureInfo.InvariantCulture),
-        Subject = "audit-trail-test",
-        Method = "POST",
-        Route = "deidentify",
-        Scopes = ["notes.deidentify"],
-        Outcome = "success",
-        Status = 200,
-        LatencyMs = 0.5,
-    };
+    // Records told apart by time and request id; the trail numbers and chains them itself.
+    private static AuditRecord Record(int index) => AuditRecordWriterTests.Record(record => (record.Time, record.RequestId) =
+        (DateTimeOffset.UnixEpoch.AddSeconds(index), index.ToString("x32", System.Globalization.CultureInfo.InvariantCulture)));
 }
