@@ -237,13 +237,15 @@ public sealed class LocalRun(DistributedApplicationModel model, AppHostEnvironme
             };
         }
 
+        // From its project directory, as Aspire and `dotnet run` start a web project: ASP.NET Core's content root is the
+        // working directory, so that is where a service finds its appsettings.json (the gateway's forwarded routes are there).
         var health = resource.AnnotationsOf<HealthCheckAnnotation>().FirstOrDefault();
         return new ProcessSpec(
             resource.Name,
             "dotnet",
             arguments,
             variables,
-            environment.RepositoryRoot,
+            Path.Combine(environment.RepositoryRoot, Path.GetDirectoryName(project.ProjectPath)!),
             health is null ? null : new Uri(Url(ports, resource.Name, health.EndpointName) + health.Path),
             DistributedApplicationModel.DependenciesOf(resource).Select(d => d.Name).ToArray());
     }

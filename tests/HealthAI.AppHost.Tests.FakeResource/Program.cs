@@ -9,7 +9,8 @@ using System.Text;
 //   FAKE_CRASH_STARTS     the first N starts (counted in FAKE_STATE_DIR) exit with code 3, FAKE_CRASH_AFTER_MS after they first
 //                         answered /health healthily (or after start when FAKE_CRASH_BEFORE_HEALTHY is set)
 //   FAKE_IGNORE_SIGTERM   keep running on SIGTERM (the supervisor must kill it)
-//   FAKE_STATE_DIR        appends "<name> <pid> deps-healthy=<bool>" to starts.log; each dependency URL is checked first
+//   FAKE_STATE_DIR        appends "<name> <pid> deps-healthy=<bool> cwd=<working directory>" to starts.log; each dependency
+//                         URL is checked first
 var name = Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? "fake";
 // ASP.NET Core services get ASPNETCORE_URLS; the inference server stand-in gets tritonserver's --http-port.
 var httpPort = args.SkipWhile(a => a != "--http-port").Skip(1).FirstOrDefault();
@@ -40,7 +41,7 @@ using (var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) })
         }
     }
 
-    File.AppendAllText(Path.Combine(stateDir, "starts.log"), $"{name} {Environment.ProcessId} deps-healthy={healthy}\n");
+    File.AppendAllText(Path.Combine(stateDir, "starts.log"), $"{name} {Environment.ProcessId} deps-healthy={healthy} cwd={Environment.CurrentDirectory}\n");
 }
 
 using var stop = new CancellationTokenSource();

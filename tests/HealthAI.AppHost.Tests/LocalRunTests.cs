@@ -75,6 +75,9 @@ public sealed class LocalRunTests : IDisposable
         var starts = File.ReadAllLines(Path.Combine(state, "starts.log")).Select(l => l.Split(' ')).ToArray();
         Assert.Equal(["triton", "deid", "tokenizer", "gateway"], starts.Select(s => s[0]));
         Assert.All(starts, s => Assert.Equal("deps-healthy=True", s[2]));
+        // Each service runs from its project directory, where ASP.NET Core looks for its appsettings.json.
+        string[] projects = ["InferenceServer", "Deid", "Tokenizer", "Gateway"];
+        Assert.Equal(projects.Select(p => "cwd=" + Path.Combine(_root, $"HealthAI.{p}")), starts.Select(s => s[3]));
 
         var sessionFile = Path.Combine(_root, ".healthai", "session.json");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(sessionFile));
