@@ -16,9 +16,12 @@ internal static class TestPaths
         Environment.GetEnvironmentVariable("HEALTHAI_ASPIRE_SCHEMA")
         ?? Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "schemas", "aspire-8.0.json"));
 
+    /// <summary>This test run's folder under the temporary folder; <see cref="TemporaryFolderCleanup"/> deletes it after the run.</summary>
+    public static string RunDirectory { get; } = Path.Combine(Path.GetTempPath(), "healthai-apphost-tests", Guid.NewGuid().ToString("N"));
+
     public static string NewTempDirectory()
     {
-        var path = Path.Combine(Path.GetTempPath(), "healthai-apphost-tests", Guid.NewGuid().ToString("N"));
+        var path = Path.Combine(RunDirectory, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         return path;
     }

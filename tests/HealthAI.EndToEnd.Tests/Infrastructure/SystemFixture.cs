@@ -20,6 +20,7 @@ public sealed partial class SystemFixture : IAsyncLifetime
     private const string DrainDelay = "00:00:03";
 
     private readonly List<ServiceProcess> _processes = [];
+    private string? _workDirectory;
     private string _modelRepository = null!;
 
     public DevTokens Tokens { get; } = new();
@@ -58,9 +59,9 @@ public sealed partial class SystemFixture : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         await Otlp.StartAsync(ct);
-        var work = Directory.CreateTempSubdirectory("healthai-e2e-").FullName;
-        AuditFile = Path.Combine(work, "audit.jsonl");
-        _modelRepository = Path.Combine(work, "models");
+        _workDirectory = Directory.CreateTempSubdirectory("healthai-e2e-").FullName;
+        AuditFile = Path.Combine(_workDirectory, "audit.jsonl");
+        _modelRepository = Path.Combine(_workDirectory, "models");
         await BundledModel.EnsureAsync(_modelRepository, ModelPreset.Tiny, ct);
 
         await StartTritonAsync(ct);
@@ -258,9 +259,30 @@ public sealed partial class SystemFixture : IAsyncLifetime
 
         await Otlp.DisposeAsync();
         Client.Dispose();
+        DeleteWorkDirectory();
         if (failures.Count > 0)
         {
             throw new AggregateException("Some service processes did not stop cleanly.", failures);
+        }
+    }
+
+    // The model and the audit files, once every process that used them has stopped (a few megabytes per run otherwise left in
+    // the temporary folder).
+    private void DeleteWorkDirectory()
+    {
+        try
+        {
+            if (_workDirectory is not null)
+            {
+                Directory.Delete(_workDirectory, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // best effort: a process that did not stop may still hold a file
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
     }
 
