@@ -61,7 +61,8 @@ public sealed class AppHostRunTests : IAsyncDisposable
         {
             var body = await deidentified.Content.ReadAsStringAsync(ct);
             Assert.True(deidentified.StatusCode == HttpStatusCode.OK, $"{deidentified.StatusCode}: {body}");
-            var text = JsonDocument.Parse(body).RootElement.GetProperty("text").GetString()!;
+            using var json = JsonDocument.Parse(body);
+            var text = json.RootElement.GetProperty("text").GetString()!;
             Assert.DoesNotContain(note.LastName, text, StringComparison.Ordinal);
             Assert.DoesNotContain(note.Ssn, text, StringComparison.Ordinal);
         }
