@@ -137,10 +137,20 @@ public sealed class AppHostRunTests : IAsyncDisposable
 
         startInfo.Environment["HEALTHAI_REPOSITORY_ROOT"] = _root;
         using var process = Process.Start(startInfo)!;
-        var output = process.StandardOutput.ReadToEndAsync(ct);
-        var error = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(60), ct);
-        Assert.True(process.ExitCode == 0, $"token exited with {process.ExitCode}: {await error}");
-        return (await output).Trim();
+        try
+        {
+            var output = process.StandardOutput.ReadToEndAsync(ct);
+            var error = process.StandardError.ReadToEndAsync(ct);
+            await process.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(60), ct);
+            Assert.True(process.ExitCode == 0, $"token exited with {process.ExitCode}: {await error}");
+            return (await output).Trim();
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true); // a hung or cancelled run leaves nothing behind
+            }
+        }
     }
 }
