@@ -50,19 +50,38 @@ internal sealed class ForwardingTargets : IAsyncDisposable
 
     public Uri BareForwarder { get; private set; } = null!;
 
-    /// <summary>The proxy process (nginx, the bare forwarder or the gateway) when one was started: its CPU time per request is the figure that stays
-    /// comparable on a busy machine, where latency and throughput move with the neighbours' load.</summary>
-    public Process? Proxy { get; private set; }
+    /// <summary>The proxy process (nginx, the bare forwarder or the gateway) when exactly one was started: its CPU time per request is
+    /// the figure that stays comparable on a busy machine, where latency and throughput move with the neighbours' load.</summary>
+    public Process? Proxy
+    {
+        get
+        {
+            Process[] started = [.. new[] { NginxProcess, BareForwarderProcess, GatewayProcess }.OfType<Process>()];
+            return started.Length <= 1 ? started.FirstOrDefault() : throw new InvalidOperationException("More than one proxy runs: name the one meant.");
+        }
+    }
+
+    /// <summary>nginx when started (with more than one worker, the master that forked them).</summary>
+    public Process? NginxProcess { get; private set; }
+
+    /// <summary>The bare forwarder when started.</summary>
+    public Process? BareForwarderProcess { get; private set; }
+
+    /// <summary>The gateway when started.</summary>
+    public Process? GatewayProcess { get; private set; }
 
     public string Token { get; } = CreateToken();
 
+    /// <summary>The single proxy's CPU time so far (see <see cref="ProcessorTime"/>); zero when no proxy runs.</summary>
+    public TimeSpan ProxyProcessorTime() => ProcessorTime(Proxy);
+
     /// <summary>
-    /// The proxy's CPU time so far, its worker processes' included (nginx with more than one worker is a master that forks
-    /// them); zero when no proxy runs.
+    /// A proxy's CPU time so far, its worker processes' included (nginx with more than one worker is a master that forks
+    /// them); zero for none or one that exited.
     /// </summary>
-    public TimeSpan ProxyProcessorTime()
+    public static TimeSpan ProcessorTime(Process? proxy)
     {
-        if (Proxy is not { } proxy || proxy.HasExited)
+        if (proxy is null || proxy.HasExited)
         {
             return TimeSpan.Zero;
         }
@@ -95,14 +114,16 @@ internal sealed class ForwardingTargets : IAsyncDisposable
     /// <param name="connectionForwarding">Whether the gateway forwards at the connection level (its default) or sends every
     /// request through ASP.NET Core's pipeline.</param>
     /// <param name="nginxWorkers">nginx's <c>worker_processes</c>.</param>
+    /// <param name="nginxAccessLog">Whether nginx logs every request as Debian's packaged configuration does (the combined
+    /// format to a file): the work that matches the gateway's audit record. Off, nginx is the stronger peer.</param>
     public static async Task<ForwardingTargets> StartAsync(
-        bool nginx, bool gateway, bool bareForwarder = false, bool connectionForwarding = true, int nginxWorkers = 1)
+        bool nginx, bool gateway, bool bareForwarder = false, bool connectionForwarding = true, int nginxWorkers = 1, bool nginxAccessLog = false)
     {
         var targets = new ForwardingTargets();
         await targets.StartBackendAsync();
         if (nginx)
         {
-            await targets.StartNginxAsync(nginxWorkers);
+            await targets.StartNginxAsync(nginxWorkers, nginxAccessLog);
         }
 
         if (bareForwarder)
@@ -146,8 +167,9 @@ internal sealed class ForwardingTargets : IAsyncDisposable
     }
 
     // One worker runs without a master (a single process to measure); more need the master that forks them.
-    private async Task StartNginxAsync(int workers)
+    private async Task StartNginxAsync(int workers, bool accessLog)
     {
+        var accessLogDirective = accessLog ? $"access_log {_workDir}/access.log;" : "access_log off;";
         var port = FreePort();
         var config = $$"""
             daemon off;
@@ -157,7 +179,7 @@ internal sealed class ForwardingTargets : IAsyncDisposable
             pid {{_workDir}}/nginx.pid;
             events { worker_connections 4096; }
             http {
-              access_log off;
+              {{accessLogDirective}}
               client_body_temp_path {{_workDir}}/body;
               proxy_temp_path {{_workDir}}/proxy;
               upstream backend { server 127.0.0.1:{{Backend.Port}}; keepalive 128; }
@@ -173,7 +195,7 @@ internal sealed class ForwardingTargets : IAsyncDisposable
             """;
         var path = Path.Combine(_workDir, "nginx.conf");
         await File.WriteAllTextAsync(path, config);
-        Proxy = Start("nginx", ["-p", _workDir, "-c", path], new Dictionary<string, string>());
+        NginxProcess = Start("nginx", ["-p", _workDir, "-c", path], new Dictionary<string, string>());
         Nginx = new Uri($"http://127.0.0.1:{port}");
         await WaitUntilAnswersAsync(new Uri(Nginx, "/v1/deidentify"), HttpMethod.Post);
     }
@@ -193,7 +215,7 @@ internal sealed class ForwardingTargets : IAsyncDisposable
         };
         string[] arguments =
             [assembly, global::HealthAI.Benchmarks.Gateway.BareForwarder.CommandName, "--listen", $"http://127.0.0.1:{port}", "--backend", Backend.ToString()];
-        Proxy = Start("dotnet", arguments, environment, Path.GetDirectoryName(assembly));
+        BareForwarderProcess = Start("dotnet", arguments, environment, Path.GetDirectoryName(assembly));
         BareForwarder = new Uri($"http://127.0.0.1:{port}");
         await WaitUntilAnswersAsync(new Uri(BareForwarder, "/v1/deidentify"), HttpMethod.Post);
     }
@@ -219,7 +241,7 @@ internal sealed class ForwardingTargets : IAsyncDisposable
             ["Gateway__Audit__FilePath"] = Path.Combine(_workDir, "audit.jsonl"),
             ["Gateway__ConnectionForwarding__Enabled"] = connectionForwarding ? "true" : "false",
         };
-        Proxy = Start("dotnet", [gatewayDll], environment, Path.GetDirectoryName(gatewayDll));
+        GatewayProcess = Start("dotnet", [gatewayDll], environment, Path.GetDirectoryName(gatewayDll));
         Gateway = new Uri($"http://127.0.0.1:{port}");
         await WaitUntilAnswersAsync(new Uri(Gateway, "/alive"), HttpMethod.Get);
     }

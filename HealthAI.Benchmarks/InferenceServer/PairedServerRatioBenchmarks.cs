@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
+using HealthAI.Benchmarks.Reporting;
 
 namespace HealthAI.Benchmarks.InferenceServer;
 
@@ -68,9 +69,8 @@ public class PairedServerRatioBenchmarks : ServerThroughputBenchmarks
             return "warm-up pair";
         }
 
-        double[] sorted = [.. shares.Skip(2).Order()];
-        double At(double q) => sorted[(int)Math.Round(q * (sorted.Length - 1))];
+        var quartiles = Quartiles.Of(shares.Skip(2));
         return string.Create(CultureInfo.InvariantCulture,
-            $"median so far {At(0.5):P0} (quartiles {At(0.25):P0}..{At(0.75):P0}, {sorted.Length} pairs)");
+            $"median so far {quartiles.Median:P0} (quartiles {quartiles.Lower:P0}..{quartiles.Upper:P0}, {shares.Count - 2} pairs)");
     }
 }
