@@ -2,8 +2,6 @@ using System.Net.Http.Headers;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace HealthAI.Benchmarks.Gateway;
 
@@ -80,8 +78,7 @@ public class GatewayAnalyzeBenchmarks : IDisposable
     {
         public Config()
         {
-            AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithUnrollFactor(1).WithInvocationCount(256)
-                .WithWarmupCount(3).WithIterationCount(8));
+            AddJob(InProcessProxyJob.With(invocations: 256, warmups: 3, iterations: 8));
             AddColumn(StatisticColumn.P50, StatisticColumn.P95);
         }
     }

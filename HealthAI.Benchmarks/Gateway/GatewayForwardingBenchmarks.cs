@@ -3,8 +3,6 @@ using System.Net.Http.Headers;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using HealthAI.Benchmarks.Load.Recording;
 
 namespace HealthAI.Benchmarks.Gateway;
@@ -183,9 +181,7 @@ public class GatewayForwardingBenchmarks : IDisposable
     {
         public Config()
         {
-            // In-process: the backend lives in the benchmark process either way, and no per-run project build on a shared machine.
-            AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithUnrollFactor(1).WithInvocationCount(256)
-                .WithWarmupCount(3).WithIterationCount(8));
+            AddJob(InProcessProxyJob.With(invocations: 256, warmups: 3, iterations: 8));
             AddColumn(StatisticColumn.P50, StatisticColumn.P95, StatisticColumn.OperationsPerSecond);
         }
     }

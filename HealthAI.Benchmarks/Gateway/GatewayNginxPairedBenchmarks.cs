@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using HealthAI.Benchmarks.Load.Recording;
 using HealthAI.Benchmarks.Reporting;
 
@@ -217,9 +215,8 @@ public class GatewayNginxPairedBenchmarks : IDisposable
     private sealed class Config : ManualConfig
     {
         public Config() =>
-            // In-process, as GatewayForwardingBenchmarks. One invocation is one pair: at 64 rounds a side, 8 iterations of 12
-            // pairs after 2 of warm-up; longer halves, fewer pairs, for about the same time.
-            AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithUnrollFactor(1)
-                .WithInvocationCount(Math.Max(2, 12 * 64 / RoundsPerSide)).WithWarmupCount(2).WithIterationCount(8));
+            // One invocation is one pair: at 64 rounds a side, 8 iterations of 12 pairs after 2 of warm-up; longer halves,
+            // fewer pairs, for about the same time.
+            AddJob(InProcessProxyJob.With(invocations: Math.Max(2, 12 * 64 / RoundsPerSide), warmups: 2, iterations: 8));
     }
 }
