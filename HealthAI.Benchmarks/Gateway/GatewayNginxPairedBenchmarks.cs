@@ -92,14 +92,11 @@ public class GatewayNginxPairedBenchmarks : IDisposable
         var firstHalf = await first.HalfAsync();
         var secondHalf = await second.HalfAsync();
         var (gateway, nginx) = gatewayFirst ? (firstHalf, secondHalf) : (secondHalf, firstHalf);
-        lock (_pairs)
-        {
-            _pairs.Add(new PairFigures(
-                ThroughputShare: nginx.Elapsed / gateway.Elapsed,
-                P99Ratio: (double)gateway.P99 / nginx.P99,
-                GatewayP99: gateway.P99,
-                NginxP99: nginx.P99));
-        }
+        _pairs.Add(new PairFigures(
+            ThroughputShare: nginx.Elapsed / gateway.Elapsed,
+            P99Ratio: (double)gateway.P99 / nginx.P99,
+            GatewayP99: gateway.P99,
+            NginxP99: nginx.P99));
     }
 
     [GlobalCleanup]
@@ -110,7 +107,8 @@ public class GatewayNginxPairedBenchmarks : IDisposable
         _targets.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
-    /// <summary>The result line: medians and quartiles over the pairs, and each side's p99 over all its requests.</summary>
+    /// <summary>The result line: medians and quartiles over the pairs, and each side's CPU per request and p99 over all its
+    /// requests.</summary>
     internal string Summary()
     {
         if (_pairs.Count == 0)
