@@ -72,6 +72,15 @@ internal sealed class ForwardingTargets : IAsyncDisposable
 
     public string Token { get; } = CreateToken();
 
+    /// <summary>A client as every gateway benchmark drives a path: at most <paramref name="connections"/> keep-alive
+    /// connections, no proxy or cookies, and <see cref="Token"/> on every request.</summary>
+    public HttpClient CreateClient(int connections)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = connections, UseCookies = false });
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        return client;
+    }
+
     /// <summary>The single proxy's CPU time so far (see <see cref="ProcessorTime"/>); zero when no proxy runs.</summary>
     public TimeSpan ProxyProcessorTime() => ProcessorTime(Proxy);
 

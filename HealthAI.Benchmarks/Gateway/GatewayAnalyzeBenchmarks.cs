@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -40,8 +39,7 @@ public class GatewayAnalyzeBenchmarks : IDisposable
     public void Setup()
     {
         _targets = ForwardingTargets.StartAsync(nginx: false, gateway: Target == Driver.Gateway).GetAwaiter().GetResult();
-        _client = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 1, UseCookies = false });
-        _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _targets.Token);
+        _client = _targets.CreateClient(connections: 1);
         AnalyzeAsync().GetAwaiter().GetResult();
         Warmup.RunAsync(AnalyzeAsync, _targets.Proxy).GetAwaiter().GetResult();
     }

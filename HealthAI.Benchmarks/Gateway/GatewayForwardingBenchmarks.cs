@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -98,8 +97,7 @@ public class GatewayForwardingBenchmarks : IDisposable
             _ => _targets.Backend,
         };
         _uri = new Uri(baseUri, "/v1/deidentify");
-        _client = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = Connections, UseCookies = false });
-        _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _targets.Token);
+        _client = _targets.CreateClient(Connections);
 
         // Warm every connection and fail fast if the path is broken, then run the same load until the JIT of this process and
         // of a .NET proxy has settled, so every path is measured in steady state (see Warmup).

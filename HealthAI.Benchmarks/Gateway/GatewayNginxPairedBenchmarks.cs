@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using HealthAI.Benchmarks.Load.Recording;
@@ -70,8 +69,8 @@ public class GatewayNginxPairedBenchmarks : IDisposable
     {
         _targets = await ForwardingTargets.StartAsync(
             nginx: true, gateway: true, nginxWorkers: Against == Peer.NginxTwoWorkers ? 2 : 1, nginxAccessLog: Against == Peer.NginxAccessLog);
-        _gateway.Start(_targets.Gateway, _targets.GatewayProcess!, _targets.Token);
-        _nginx.Start(_targets.Nginx, _targets.NginxProcess!, _targets.Token);
+        _gateway.Start(_targets.Gateway, _targets.GatewayProcess!, _targets.CreateClient(Connections));
+        _nginx.Start(_targets.Nginx, _targets.NginxProcess!, _targets.CreateClient(Connections));
 
         // Both sides' connections warm, and the gateway's JIT settled (see Warmup), before any pair counts.
         await Warmup.RunAsync(
@@ -153,12 +152,11 @@ public class GatewayNginxPairedBenchmarks : IDisposable
         /// <summary>The proxy's own CPU time per request over all halves, in microseconds.</summary>
         public double CpuPerRequest => _requests == 0 ? 0 : _cpu.TotalMicroseconds / _requests;
 
-        public void Start(Uri proxy, Process process, string token)
+        public void Start(Uri proxy, Process process, HttpClient client)
         {
             _uri = new Uri(proxy, "/v1/deidentify");
             _process = process;
-            _client = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = Connections, UseCookies = false });
-            _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            _client = client;
         }
 
         public async Task<HalfFigures> HalfAsync()

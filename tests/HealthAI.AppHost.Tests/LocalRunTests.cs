@@ -98,17 +98,7 @@ public sealed class LocalRunTests : IDisposable
         Assert.All(starts.Select(s => int.Parse(s[1], System.Globalization.CultureInfo.InvariantCulture)), pid => Assert.False(IsAlive(pid), $"child {pid} outlived the AppHost"));
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort
-        }
-    }
+    public void Dispose() => TemporaryFolders.DeleteQuietly(_root);
 
     /// <summary>The layout the AppHost expects (`HealthAI.X/bin/&lt;config&gt;/&lt;tfm&gt;/HealthAI.X.dll`, `models/.../model.onnx`), filled with the fake.</summary>
     private void CreateStandInTree()

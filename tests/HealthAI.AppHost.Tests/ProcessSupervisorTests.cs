@@ -107,17 +107,7 @@ public sealed class ProcessSupervisorTests : IDisposable
         Assert.Contains("'b' depends on 'a'", error.Message, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_state, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort
-        }
-    }
+    public void Dispose() => TemporaryFolders.DeleteQuietly(_state);
 
     private ProcessSupervisor Create(params ProcessSpec[] specs) => new(specs, Fast, _logger, _output, TimeProvider.System);
 

@@ -94,14 +94,7 @@ public sealed class AppHostRunTests : IAsyncDisposable
             await _appHost.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_root, recursive: true); // the links, not what they point to
-        }
-        catch (IOException)
-        {
-            // best effort
-        }
+        TemporaryFolders.DeleteQuietly(_root); // the links, not what they point to
     }
 
     private static HttpClient Client(Uri gateway, string token)

@@ -259,30 +259,11 @@ public sealed partial class SystemFixture : IAsyncLifetime
 
         await Otlp.DisposeAsync();
         Client.Dispose();
-        DeleteWorkDirectory();
+        // The model and the audit files, once every process that used them has stopped (a few megabytes a run otherwise).
+        TemporaryFolders.DeleteQuietly(_workDirectory);
         if (failures.Count > 0)
         {
             throw new AggregateException("Some service processes did not stop cleanly.", failures);
-        }
-    }
-
-    // The model and the audit files, once every process that used them has stopped (a few megabytes per run otherwise left in
-    // the temporary folder).
-    private void DeleteWorkDirectory()
-    {
-        try
-        {
-            if (_workDirectory is not null)
-            {
-                Directory.Delete(_workDirectory, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // best effort: a process that did not stop may still hold a file
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 
