@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -86,27 +85,5 @@ public sealed class GatewayApp(IDictionary<string, string?> settings) : WebAppli
             services.AddSingleton<ILoggerProvider>(Logs);
             ConfigureTestServices?.Invoke(services);
         });
-    }
-}
-
-/// <summary>Keeps every log line (formatted message and exception text) so tests can look for leaked PHI.</summary>
-public sealed class CapturingLoggerProvider : ILoggerProvider
-{
-    public ConcurrentQueue<string> Lines { get; } = new();
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Lines.Enqueue($"{category} [{eventId.Id}] {formatter(state, exception)} {exception}");
     }
 }
