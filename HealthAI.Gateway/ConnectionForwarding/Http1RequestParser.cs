@@ -60,33 +60,23 @@ internal static class Http1RequestParser
         }
 
         var seen = SeenHeaders.None;
-        var offset = lineLength + 2;
-        for (var lines = 0; ; lines++)
+        var fields = new Http1FieldLineReader(buffer, lineLength + 2, Http1Syntax.FieldValueBytes);
+        while (true)
         {
-            status = Http1Syntax.TryReadLine(buffer, offset, out lineLength);
-            if (status != Http1HeadStatus.Parsed)
+            switch (fields.Read(out var name, out var value))
             {
-                return status;
+                case Http1FieldRead.Field when TryApplyHeader(buffer, name, value, ref head, ref seen):
+                    continue;
+                case Http1FieldRead.End:
+                    head.HeadLength = fields.HeadLength;
+                    return (seen & SeenHeaders.Host) != 0 && (seen & SeenHeaders.BothFramings) != SeenHeaders.BothFramings
+                        ? Http1HeadStatus.Parsed
+                        : Http1HeadStatus.Unsupported;
+                case Http1FieldRead.Incomplete:
+                    return Http1HeadStatus.Incomplete;
+                default:
+                    return Http1HeadStatus.Unsupported;
             }
-
-            if (lineLength == 0)
-            {
-                head.HeadLength = offset + 2;
-                return (seen & SeenHeaders.Host) != 0 && (seen & SeenHeaders.BothFramings) != SeenHeaders.BothFramings
-                    ? Http1HeadStatus.Parsed
-                    : Http1HeadStatus.Unsupported;
-            }
-
-            if (lines == Http1Syntax.MaxHeaderLines
-                || !Http1Syntax.TryParseFieldLine(buffer.Slice(offset, lineLength), Http1Syntax.FieldValueBytes,
-                    out var nameLength, out var valueStart, out var valueLength)
-                || !TryApplyHeader(
-                    buffer, buffer.Slice(offset, nameLength), new HeadSlice(offset + valueStart, valueLength), ref head, ref seen))
-            {
-                return Http1HeadStatus.Unsupported;
-            }
-
-            offset += lineLength + 2;
         }
     }
 

@@ -56,32 +56,24 @@ internal static class Http1ResponseParser
 
         var transferEncodings = 0;
         var contentLengths = 0;
-        var offset = lineLength + 2;
-        for (var lines = 0; ; lines++)
+        var fields = new Http1FieldLineReader(buffer, lineLength + 2, Http1Syntax.FieldValueOrObsTextBytes);
+        while (true)
         {
-            status = Http1Syntax.TryReadLine(buffer, offset, out lineLength);
-            if (status != Http1HeadStatus.Parsed)
+            switch (fields.Read(out var name, out var slice))
             {
-                return status;
+                case Http1FieldRead.End:
+                    head.HeadLength = fields.HeadLength;
+                    return TrySetFraming(ref head, requestWasHead, transferEncodings, contentLengths)
+                        ? Http1HeadStatus.Parsed
+                        : Http1HeadStatus.Unsupported;
+                case Http1FieldRead.Incomplete:
+                    return Http1HeadStatus.Incomplete;
+                case Http1FieldRead.Unsupported:
+                    return Http1HeadStatus.Unsupported;
             }
 
-            if (lineLength == 0)
-            {
-                head.HeadLength = offset + 2;
-                return TrySetFraming(ref head, requestWasHead, transferEncodings, contentLengths)
-                    ? Http1HeadStatus.Parsed
-                    : Http1HeadStatus.Unsupported;
-            }
-
-            var line = buffer.Slice(offset, lineLength);
-            if (lines == Http1Syntax.MaxHeaderLines || !Http1Syntax.TryParseFieldLine(
-                    line, Http1Syntax.FieldValueOrObsTextBytes, out var nameLength, out var valueStart, out var valueLength))
-            {
-                return Http1HeadStatus.Unsupported;
-            }
-
-            var value = line.Slice(valueStart, valueLength);
-            switch (Http1HeaderNames.Classify(line[..nameLength]))
+            var value = slice.Of(buffer);
+            switch (Http1HeaderNames.Classify(name))
             {
                 case Http1KnownHeader.TransferEncoding when !Ascii.EqualsIgnoreCase(value, "chunked"u8):
                     return Http1HeadStatus.Unsupported;
@@ -98,8 +90,6 @@ internal static class Http1ResponseParser
                 default:
                     break;
             }
-
-            offset += lineLength + 2;
         }
     }
 

@@ -215,12 +215,14 @@ public sealed class Http1RequestParserTests
     }
 
     [Fact]
-    public void OneHundredHeaderLines_AreAccepted()
+    public void OneHundredHeaderLines_AreAccepted_AndOneMoreIsNot()
     {
         var lines = string.Concat(Enumerable.Range(0, 99).Select(i => $"X-H{i}: v\r\n"));
         var buffer = Bytes("GET / HTTP/1.1\r\nHost: a\r\n" + lines + "\r\n");
+        var tooMany = Bytes("GET / HTTP/1.1\r\nHost: a\r\n" + lines + "X-H99: v\r\n\r\n");
 
         Assert.Equal(Http1HeadStatus.Parsed, Http1RequestParser.TryParse(buffer, MaxHead, out var head));
         Assert.Equal(buffer.Length, head.HeadLength);
+        Assert.Equal(Http1HeadStatus.Unsupported, Http1RequestParser.TryParse(tooMany, MaxHead, out _));
     }
 }
