@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using HealthAI.Gateway.Authentication;
 using HealthAI.Gateway.Limits;
 using Microsoft.AspNetCore.Authorization;
@@ -9,10 +8,8 @@ namespace HealthAI.Gateway.Audit;
 /// Writes one audit record per request (probes and the OpenAPI document excepted) whatever the outcome: success, 401, 403,
 /// 429, validation failure, downstream failure, exception or client cancellation.
 /// </summary>
-internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail, IAuthorizationPolicyProvider policies, TimeProvider timeProvider)
+internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail, PolicyScopes policyScopes, TimeProvider timeProvider)
 {
-    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _scopesByPolicy = new(StringComparer.Ordinal);
-
     public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;
@@ -70,18 +67,7 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail, IA
             return ValueTask.FromResult<IReadOnlyList<string>>([]);
         }
 
-        // Named policies are fixed at start-up, so each one's scopes are worked out once.
-        return _scopesByPolicy.TryGetValue(policyName, out var known) ? ValueTask.FromResult(known) : ScopesOfPolicyAsync(policyName);
-    }
-
-    private async ValueTask<IReadOnlyList<string>> ScopesOfPolicyAsync(string policyName)
-    {
-        if (await policies.GetPolicyAsync(policyName) is not { } policy)
-        {
-            return [];
-        }
-
-        return _scopesByPolicy[policyName] = ScopeRequirement.ScopesOf(policy);
+        return policyScopes.GetAsync(policyName);
     }
 
     /// <summary>The audit outcome of a final status code.</summary>

@@ -46,6 +46,7 @@ internal sealed class CallerAdmission(ClaimsPrincipal principal, string? clientI
 internal sealed class CallerAdmissions(
     IServiceScopeFactory scopes,
     IAuthorizationPolicyProvider policies,
+    PolicyScopes policyScopes,
     IOptions<BearerTokenOptions> bearerOptions,
     TimeProvider timeProvider)
 {
@@ -115,7 +116,7 @@ internal sealed class CallerAdmissions(
             // What the audit trail records for the route, as the pipeline's audit does: the named policy's scopes.
             if (route.Authorization == RouteAuthorization.Policy)
             {
-                route.Scopes = ScopeRequirement.ScopesOf(policy);
+                route.Scopes = policyScopes.Of(route.PolicyName!, policy);
             }
 
             await using var scope = scopes.CreateAsyncScope();

@@ -49,6 +49,7 @@ public static class GatewayAuthenticationExtensions
 
         builder.Services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, InsufficientScopeResultHandler>();
+        builder.Services.AddSingleton<PolicyScopes>();
         return builder;
     }
 }
