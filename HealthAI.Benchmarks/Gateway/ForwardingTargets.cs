@@ -29,7 +29,8 @@ internal static class JsonPost
 /// <summary>
 /// The paths measured in one run: a trivial Kestrel backend called directly, nginx (Debian package, <c>proxy_pass</c> with
 /// upstream keepalive) in front of it, the bare .NET forwarder
-/// (<see cref="global::HealthAI.Benchmarks.Gateway.BareForwarder"/>, this assembly run as its own process) in front of it,
+/// (<see cref="global::HealthAI.Benchmarks.Gateway.BareForwarder"/>, this assembly run as its own process) in front of it, the
+/// event-loop forwarder (<see cref="global::HealthAI.Benchmarks.Gateway.EventLoopForwarder"/>, likewise) in front of it,
 /// and the HealthAI gateway (its Release build, as its own process) in front of it.
 /// </summary>
 internal sealed class ForwardingTargets : IAsyncDisposable
@@ -50,13 +51,15 @@ internal sealed class ForwardingTargets : IAsyncDisposable
 
     public Uri BareForwarder { get; private set; } = null!;
 
+    public Uri EventLoopForwarder { get; private set; } = null!;
+
     /// <summary>The proxy process (nginx, the bare forwarder or the gateway) when exactly one was started: its CPU time per request is
     /// the figure that stays comparable on a busy machine, where latency and throughput move with the neighbours' load.</summary>
     public Process? Proxy
     {
         get
         {
-            Process[] started = [.. new[] { NginxProcess, BareForwarderProcess, GatewayProcess }.OfType<Process>()];
+            Process[] started = [.. new[] { NginxProcess, BareForwarderProcess, EventLoopForwarderProcess, GatewayProcess }.OfType<Process>()];
             return started.Length <= 1 ? started.FirstOrDefault() : throw new InvalidOperationException("More than one proxy runs: name the one meant.");
         }
     }
@@ -66,6 +69,9 @@ internal sealed class ForwardingTargets : IAsyncDisposable
 
     /// <summary>The bare forwarder when started.</summary>
     public Process? BareForwarderProcess { get; private set; }
+
+    /// <summary>The event-loop forwarder when started.</summary>
+    public Process? EventLoopForwarderProcess { get; private set; }
 
     /// <summary>The gateway when started.</summary>
     public Process? GatewayProcess { get; private set; }
@@ -120,13 +126,15 @@ internal sealed class ForwardingTargets : IAsyncDisposable
     /// <param name="nginx">Start nginx in front of the backend.</param>
     /// <param name="gateway">Start the gateway in front of the backend.</param>
     /// <param name="bareForwarder">Start the bare .NET forwarder in front of the backend.</param>
+    /// <param name="eventLoopForwarder">Start the one-thread epoll forwarder in front of the backend.</param>
     /// <param name="connectionForwarding">Whether the gateway forwards at the connection level (its default) or sends every
     /// request through ASP.NET Core's pipeline.</param>
     /// <param name="nginxWorkers">nginx's <c>worker_processes</c>.</param>
     /// <param name="nginxAccessLog">Whether nginx logs every request as Debian's packaged configuration does (the combined
     /// format to a file): the work that matches the gateway's audit record. Off, nginx is the stronger peer.</param>
     public static async Task<ForwardingTargets> StartAsync(
-        bool nginx, bool gateway, bool bareForwarder = false, bool connectionForwarding = true, int nginxWorkers = 1, bool nginxAccessLog = false)
+        bool nginx, bool gateway, bool bareForwarder = false, bool connectionForwarding = true, int nginxWorkers = 1, bool nginxAccessLog = false,
+        bool eventLoopForwarder = false)
     {
         var targets = new ForwardingTargets();
         await targets.StartBackendAsync();
@@ -137,7 +145,13 @@ internal sealed class ForwardingTargets : IAsyncDisposable
 
         if (bareForwarder)
         {
-            await targets.StartBareForwarderAsync();
+            (targets.BareForwarderProcess, targets.BareForwarder) = await targets.StartForwarderAsync(global::HealthAI.Benchmarks.Gateway.BareForwarder.CommandName);
+        }
+
+        if (eventLoopForwarder)
+        {
+            (targets.EventLoopForwarderProcess, targets.EventLoopForwarder) =
+                await targets.StartForwarderAsync(global::HealthAI.Benchmarks.Gateway.EventLoopForwarder.CommandName);
         }
 
         if (gateway)
@@ -209,12 +223,12 @@ internal sealed class ForwardingTargets : IAsyncDisposable
         await WaitUntilAnswersAsync(new Uri(Nginx, "/v1/deidentify"), HttpMethod.Post);
     }
 
-    // This very assembly in its hidden bare-forwarder mode: always built with the benchmarks, so a clean clone needs nothing more.
-    // The gateway's runtime settings come from the environment, since this assembly's own runtimeconfig is the benchmarks'.
-    private async Task StartBareForwarderAsync()
+    // This very assembly in one of its hidden forwarder modes: always built with the benchmarks, so a clean clone needs nothing
+    // more. The gateway's runtime settings come from the environment, since this assembly's own runtimeconfig is the benchmarks'.
+    private async Task<(Process Process, Uri Address)> StartForwarderAsync(string commandName)
     {
         var port = FreePort();
-        var assembly = typeof(global::HealthAI.Benchmarks.Gateway.BareForwarder).Assembly.Location;
+        var assembly = typeof(ForwardingTargets).Assembly.Location;
         var environment = new Dictionary<string, string>
         {
             ["DOTNET_gcServer"] = "0",
@@ -222,11 +236,11 @@ internal sealed class ForwardingTargets : IAsyncDisposable
             // The gateway sets this for its own process at start-up (Gateway:Server:InlineScheduling).
             ["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = "1",
         };
-        string[] arguments =
-            [assembly, global::HealthAI.Benchmarks.Gateway.BareForwarder.CommandName, "--listen", $"http://127.0.0.1:{port}", "--backend", Backend.ToString()];
-        BareForwarderProcess = Start("dotnet", arguments, environment, Path.GetDirectoryName(assembly));
-        BareForwarder = new Uri($"http://127.0.0.1:{port}");
-        await WaitUntilAnswersAsync(new Uri(BareForwarder, "/v1/deidentify"), HttpMethod.Post);
+        string[] arguments = [assembly, commandName, "--listen", $"http://127.0.0.1:{port}", "--backend", Backend.ToString()];
+        var process = Start("dotnet", arguments, environment, Path.GetDirectoryName(assembly));
+        var address = new Uri($"http://127.0.0.1:{port}");
+        await WaitUntilAnswersAsync(new Uri(address, "/v1/deidentify"), HttpMethod.Post);
+        return (process, address);
     }
 
     private async Task StartGatewayAsync(bool connectionForwarding)

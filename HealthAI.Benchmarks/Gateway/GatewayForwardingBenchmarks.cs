@@ -8,7 +8,8 @@ namespace HealthAI.Benchmarks.Gateway;
 
 /// <summary>
 /// Forwarding overhead of the gateway against nginx, against the bare .NET forwarder (<see cref="BareForwarder"/>: the floor of
-/// any proxy built on ASP.NET Core's request pipeline and HttpClient) and against itself with its connection-level forwarder off,
+/// any proxy built on ASP.NET Core's request pipeline and HttpClient), against the event-loop forwarder
+/// (<see cref="EventLoopForwarder"/>: the floor of C# driving its sockets itself) and against itself with its connection-level forwarder off,
 /// in the same run, in front of the same trivial backend:
 /// <c>POST /v1/deidentify</c> (a small JSON body both ways). One operation is <see cref="Connections"/> requests sent at once
 /// over that many keep-alive connections, so the mean is per-request latency at 1 connection and the time of one round of 64
@@ -17,8 +18,8 @@ namespace HealthAI.Benchmarks.Gateway;
 /// </summary>
 /// <remarks>
 /// Run: <c>dotnet build -c Release HealthAI.Gateway &amp;&amp; dotnet run -c Release --project HealthAI.Benchmarks -- --filter '*GatewayForwarding*'</c>.
-/// Needs nginx on the PATH (<c>apt-get install nginx</c>). The bare forwarder needs no build of its own: it is this benchmarks
-/// assembly started as a process in its hidden <c>bare-forwarder --listen URL --backend URL</c> mode.
+/// Needs nginx on the PATH (<c>apt-get install nginx</c>). The two floors need no build of their own: each is this benchmarks
+/// assembly started as a process in a hidden mode (<c>bare-forwarder</c> or <c>event-loop-forwarder</c>, <c>--listen URL --backend URL</c>).
 /// Measured 2026-11-22 09:05-09:52 UTC, three runs (fifth session; docs/benchmarks.md): with its connection-level forwarder the
 /// gateway reaches 74-100% of nginx's rounds per second at 64 connections (the same gateway through its pipeline,
 /// <see cref="ForwardPath.GatewayPipeline"/>, 43-51%), at 37-42 us of proxy CPU per request against the pipeline's 88-92 and
@@ -63,6 +64,11 @@ public class GatewayForwardingBenchmarks : IDisposable
         /// what a proxy built that way pays at the least.</summary>
         BareForwarder,
 
+        /// <summary>A one-thread epoll reverse proxy in C# that relays bytes verbatim (<see cref="Gateway.EventLoopForwarder"/>):
+        /// what C# pays with no asynchronous socket engine, Kestrel transport or pipes, the floor a transport of the gateway's
+        /// own could reach.</summary>
+        EventLoopForwarder,
+
         /// <summary>The gateway with its connection-level forwarding turned off: every request through ASP.NET Core's pipeline
         /// and HttpClient, as before that forwarder existed.</summary>
         GatewayPipeline,
@@ -71,8 +77,8 @@ public class GatewayForwardingBenchmarks : IDisposable
         Gateway,
     }
 
-    [Params(ForwardPath.Direct, ForwardPath.Nginx, ForwardPath.NginxTwoWorkers, ForwardPath.BareForwarder, ForwardPath.GatewayPipeline,
-        ForwardPath.Gateway)]
+    [Params(ForwardPath.Direct, ForwardPath.Nginx, ForwardPath.NginxTwoWorkers, ForwardPath.BareForwarder, ForwardPath.EventLoopForwarder,
+        ForwardPath.GatewayPipeline, ForwardPath.Gateway)]
     public ForwardPath Target { get; set; }
 
     [Params(1, 64)]
@@ -88,11 +94,12 @@ public class GatewayForwardingBenchmarks : IDisposable
             nginx: Target is ForwardPath.Nginx or ForwardPath.NginxTwoWorkers,
             gateway: Target is ForwardPath.Gateway or ForwardPath.GatewayPipeline,
             bareForwarder: Target == ForwardPath.BareForwarder, connectionForwarding: Target == ForwardPath.Gateway,
-            nginxWorkers: Target == ForwardPath.NginxTwoWorkers ? 2 : 1);
+            nginxWorkers: Target == ForwardPath.NginxTwoWorkers ? 2 : 1, eventLoopForwarder: Target == ForwardPath.EventLoopForwarder);
         var baseUri = Target switch
         {
             ForwardPath.Nginx or ForwardPath.NginxTwoWorkers => _targets.Nginx,
             ForwardPath.BareForwarder => _targets.BareForwarder,
+            ForwardPath.EventLoopForwarder => _targets.EventLoopForwarder,
             ForwardPath.Gateway or ForwardPath.GatewayPipeline => _targets.Gateway,
             _ => _targets.Backend,
         };

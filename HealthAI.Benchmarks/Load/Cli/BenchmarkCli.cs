@@ -20,7 +20,7 @@ public static class BenchmarkCli
 
     /// <summary>True when <paramref name="args"/> name one of this tool's commands rather than BenchmarkDotNet's.</summary>
     public static bool Handles(IReadOnlyList<string> args) =>
-        args.Count > 0 && args[0] is LoadCommandName or SoakCommandName or Gateway.BareForwarder.CommandName;
+        args.Count > 0 && args[0] is LoadCommandName or SoakCommandName or Gateway.BareForwarder.CommandName or Gateway.EventLoopForwarder.CommandName;
 
     public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken) =>
         BuildRoot().Parse(args).InvokeAsync(cancellationToken: cancellationToken);
@@ -50,24 +50,24 @@ public static class BenchmarkCli
         soakCommand.SetAction((result, token) => RunSoakAsync(soak, result, token));
         root.Subcommands.Add(loadCommand);
         root.Subcommands.Add(soakCommand);
-        root.Subcommands.Add(CreateBareForwarderCommand());
+        root.Subcommands.Add(CreateForwarderCommand(
+            Gateway.BareForwarder.CommandName, "A minimal ASP.NET Core reverse proxy, the forwarding benchmark's .NET floor.", Gateway.BareForwarder.RunAsync));
+        root.Subcommands.Add(CreateForwarderCommand(
+            Gateway.EventLoopForwarder.CommandName, "A one-thread epoll reverse proxy in C#, the forwarding benchmark's transport floor.", Gateway.EventLoopForwarder.RunAsync));
         return root;
     }
 
-    // Hidden: the forwarding benchmark starts it as a process (the ".NET floor" peer of nginx and the gateway).
-    private static Command CreateBareForwarderCommand()
+    // Hidden: the forwarding benchmark starts these as processes (the floors it measures nginx and the gateway against).
+    private static Command CreateForwarderCommand(string name, string description, Func<Uri, Uri, CancellationToken, Task<int>> run)
     {
         var listen = new Option<string>("--listen") { Description = "Address to listen on, e.g. http://127.0.0.1:5000.", Required = true };
         var backend = new Option<string>("--backend") { Description = "Address every request is forwarded to.", Required = true };
-        var command = new Command(Gateway.BareForwarder.CommandName, "A minimal ASP.NET Core reverse proxy, the forwarding benchmark's .NET floor.")
-        {
-            Hidden = true,
-        };
+        var command = new Command(name, description) { Hidden = true };
         command.Options.Add(listen);
         command.Options.Add(backend);
         command.SetAction((result, token) =>
             HttpUrl(result.GetValue(listen), "--listen") is { } listenUrl && HttpUrl(result.GetValue(backend), "--backend") is { } backendUrl
-                ? Gateway.BareForwarder.RunAsync(listenUrl, backendUrl, token)
+                ? run(listenUrl, backendUrl, token)
                 : Task.FromResult(2));
         return command;
     }
