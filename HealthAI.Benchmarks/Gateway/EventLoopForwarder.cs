@@ -153,13 +153,8 @@ internal sealed partial class EventLoopForwarder : IDisposable
 
     private void OnClientReadable(Connection client)
     {
-        if (!Receive(client))
-        {
-            return;
-        }
-
-        var length = MessageLength(client.Buffer.AsSpan(0, client.Length));
-        if (length == 0 || (length > 0 && client.Length < length))
+        var length = ReadMessage(client);
+        if (length == 0)
         {
             return;
         }
@@ -182,13 +177,8 @@ internal sealed partial class EventLoopForwarder : IDisposable
 
     private void OnBackendReadable(Connection backend)
     {
-        if (!Receive(backend))
-        {
-            return;
-        }
-
-        var length = MessageLength(backend.Buffer.AsSpan(0, backend.Length));
-        if (length == 0 || (length > 0 && backend.Length < length))
+        var length = ReadMessage(backend);
+        if (length == 0)
         {
             return;
         }
@@ -217,6 +207,19 @@ internal sealed partial class EventLoopForwarder : IDisposable
         {
             Remove(backend);
         }
+    }
+
+    // Reads what is there: the length of the whole message now in the buffer, -1 when it cannot be relayed, 0 while it is
+    // incomplete (or the connection was removed).
+    private int ReadMessage(Connection connection)
+    {
+        if (!Receive(connection))
+        {
+            return 0;
+        }
+
+        var length = MessageLength(connection.Buffer.AsSpan(0, connection.Length));
+        return length > 0 && connection.Length < length ? 0 : length;
     }
 
     // Reads what is there; false when nothing more can be done now (would block) or the connection was removed.
