@@ -88,6 +88,11 @@ internal sealed partial class EventLoopForwarder : IDisposable
 
     public void Dispose()
     {
+        if (_stopping)
+        {
+            return;
+        }
+
         _stopping = true;
         _loop.Join();
         foreach (var connection in _connections)
