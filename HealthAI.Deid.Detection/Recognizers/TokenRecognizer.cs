@@ -233,6 +233,14 @@ internal sealed partial class TokenRecognizer
             {
                 Mark(ref token, PhiType.Name, "capitalized-name-in-lowercase-text");
             }
+            else if ((flags & TokenFlags.GivenName) != 0 && (flags & NotNameParts) == 0 && !isStop && length > 2
+                && IsStrictTitleCase(text, token) && SurnameFollows(text, tokens, i))
+            {
+                // "Mary Jones called.", "Call John Smith": a capitalized given name and a capitalized surname side by side are a
+                // full name wherever they stand, even when both are also English words. Mixed case only: in all-capitals
+                // notes ("WILL SMITH THE PT") case says nothing.
+                Mark(ref token, PhiType.Name, "given-name-and-surname");
+            }
 
             if (IsSaint(text, token) && i + 1 < tokens.Length && IsJoined(text, token, tokens[i + 1], allowComma: false)
                 && (tokens[i + 1].Flags & TokenFlags.Stop) == 0
@@ -431,9 +439,32 @@ internal sealed partial class TokenRecognizer
         }
 
         var next = tokens[index + 1];
-        return IsTitleCase(text, next) && (next.Flags & (TokenFlags.Stop | TokenFlags.StopWord)) == 0
+        return IsTitleCase(text, next) && (next.Flags & TokenFlags.StopWord) == 0
+            && ((next.Flags & TokenFlags.Stop) == 0 || IsCapitalizedSurname(text, next))
             && ((next.Flags & TokenFlags.Name) != 0 || (next.Flags & TokenFlags.Common) == 0);
     }
+
+    // Tokens that name a role, a relation, a place or a cue rather than a person, even when a name list holds them.
+    private const TokenFlags NotNameParts = TokenFlags.StopWord | TokenFlags.Title | TokenFlags.Relation | TokenFlags.Credential
+        | TokenFlags.PatientCue | TokenFlags.PlaceCue | TokenFlags.Institution | TokenFlags.NameCueAfter;
+
+    /// <summary>The next word, after a single space, is a surname written with a capital and the rest lower case.</summary>
+    private static bool SurnameFollows(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int index)
+    {
+        if (index + 1 >= tokens.Length || !text[tokens[index].End..tokens[index + 1].Start].SequenceEqual(" "))
+        {
+            return false;
+        }
+
+        var next = tokens[index + 1];
+        return (next.Flags & TokenFlags.Name) != 0 && (next.Flags & NotNameParts) == 0 && next.End - next.Start > 1
+            && ((next.Flags & TokenFlags.Stop) == 0 || IsCapitalizedSurname(text, next)) && IsStrictTitleCase(text, next);
+    }
+
+    // A surname that is also a clinical abbreviation ("Doe" and DOE, dyspnea on exertion): the abbreviation is written in
+    // capitals or lower case, the surname with one capital.
+    private static bool IsCapitalizedSurname(ReadOnlySpan<char> text, Token token) =>
+        (token.Flags & (TokenFlags.Name | TokenFlags.StopWord)) == TokenFlags.Name && IsStrictTitleCase(text, token);
 
     private static bool FollowedByUnitNumber(ReadOnlySpan<char> text, Token token, bool allowFloors)
     {

@@ -47,6 +47,27 @@ public sealed class ContextRuleTests
     public void Roles_and_mental_status_headings_are_not_titles(string text, string word) => AssertKept(text, word);
 
     [Theory]
+    [InlineData("Mary Jones called this morning.", "Mary")]
+    [InlineData("Mary Jones called this morning.", "Jones")]
+    [InlineData("Call John Smith tomorrow with results.", "John")]
+    [InlineData("Call John Smith tomorrow with results.", "Smith")]
+    [InlineData("Jane Doe called.", "Jane")]
+    [InlineData("Jane Doe called.", "Doe")]
+    [InlineData("Patient Mary Doe was seen.", "Mary")]
+    [InlineData("Patient Mary Doe was seen.", "Doe")]
+    public void A_capitalized_given_name_and_surname_are_a_name_without_a_cue(string text, string name) =>
+        AssertFound(text, name, PhiType.Name);
+
+    [Theory]
+    [InlineData("Pt c/o DOE and SOB on exertion.", "DOE")]
+    [InlineData("Patient reports doe with stairs.", "doe")]
+    [InlineData("Chief Complaint: chest pain.", "Chief")]
+    [InlineData("Heart Rate stable overnight.", "Heart")]
+    [InlineData("Major Bleeding Protocol started.", "Major")]
+    public void Abbreviations_headings_and_all_capitals_are_not_a_given_name_and_surname(string text, string word) =>
+        AssertKept(text, word);
+
+    [Theory]
     [InlineData("Ms. Alvarez called for update.", "Alvarez")]
     [InlineData("BP 88/40, NP CAROL AWARE, HESPAN GIVEN.", "CAROL")]
     [InlineData("transfer note: mrs cohen is a pleasant woman.", "cohen")]
