@@ -53,7 +53,7 @@ internal sealed class ForwardingTargets : IAsyncDisposable
 
     public Uri EventLoopForwarder { get; private set; } = null!;
 
-    /// <summary>The proxy process (nginx, the bare forwarder or the gateway) when exactly one was started: its CPU time per request is
+    /// <summary>The proxy process (nginx, a floor forwarder or the gateway) when exactly one was started: its CPU time per request is
     /// the figure that stays comparable on a busy machine, where latency and throughput move with the neighbours' load.</summary>
     public Process? Proxy
     {
