@@ -291,8 +291,6 @@ internal sealed partial class TokenRecognizer
                     continue;
                 }
 
-                const TokenFlags NotNames = TokenFlags.StopWord | TokenFlags.Credential | TokenFlags.Relation | TokenFlags.Title
-                    | TokenFlags.PlaceCue | TokenFlags.Institution | TokenFlags.PatientCue;
                 if ((token.Flags & NotNames) != 0)
                 {
                     continue;
@@ -445,8 +443,11 @@ internal sealed partial class TokenRecognizer
     }
 
     // Tokens that name a role, a relation, a place or a cue rather than a person, even when a name list holds them.
-    private const TokenFlags NotNameParts = TokenFlags.StopWord | TokenFlags.Title | TokenFlags.Relation | TokenFlags.Credential
-        | TokenFlags.PatientCue | TokenFlags.PlaceCue | TokenFlags.Institution | TokenFlags.NameCueAfter;
+    private const TokenFlags NotNames = TokenFlags.StopWord | TokenFlags.Credential | TokenFlags.Relation | TokenFlags.Title
+        | TokenFlags.PlaceCue | TokenFlags.Institution | TokenFlags.PatientCue;
+
+    // The same, and a cue that follows a name ("X aware"): neither half of a given name and surname.
+    private const TokenFlags NotNameParts = NotNames | TokenFlags.NameCueAfter;
 
     /// <summary>The next word, after a single space, is a surname written with a capital and the rest lower case.</summary>
     private static bool SurnameFollows(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int index)
@@ -456,9 +457,10 @@ internal sealed partial class TokenRecognizer
             return false;
         }
 
+        // A clinical abbreviation that is also a surname passes here: written with one capital it is the surname (see
+        // IsCapitalizedSurname).
         var next = tokens[index + 1];
-        return (next.Flags & TokenFlags.Name) != 0 && (next.Flags & NotNameParts) == 0 && next.End - next.Start > 1
-            && ((next.Flags & TokenFlags.Stop) == 0 || IsCapitalizedSurname(text, next)) && IsStrictTitleCase(text, next);
+        return (next.Flags & TokenFlags.Name) != 0 && (next.Flags & NotNameParts) == 0 && IsStrictTitleCase(text, next);
     }
 
     // A surname that is also a clinical abbreviation ("Doe" and DOE, dyspnea on exertion): the abbreviation is written in
