@@ -9,9 +9,12 @@ using Microsoft.Extensions.Logging;
 
 namespace HealthAI.Benchmarks.Gateway;
 
-/// <summary>The request both gateway benchmarks time: a JSON POST whose answer is read to the end.</summary>
+/// <summary>The request the gateway benchmarks time: a JSON POST whose answer is read to the end.</summary>
 internal static class JsonPost
 {
+    /// <summary>The <c>POST /v1/deidentify</c> body every gateway benchmark sends: a small note, placeholder mode.</summary>
+    public static readonly byte[] DeidentifyBody = "{\"text\":\"Patient John is doing well.\",\"mode\":\"placeholder\"}"u8.ToArray();
+
     public static async Task SendAsync(HttpClient client, Uri uri, byte[] body)
     {
         using var content = new ByteArrayContent(body);

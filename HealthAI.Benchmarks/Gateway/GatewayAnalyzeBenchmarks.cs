@@ -18,7 +18,6 @@ public class GatewayAnalyzeBenchmarks : IDisposable
 {
     // The note the fixed deid answer describes: "John" at 8..12.
     private static readonly byte[] Note = "{\"text\":\"Patient John is doing well.\"}"u8.ToArray();
-    private static readonly byte[] DeidRequest = "{\"text\":\"Patient John is doing well.\",\"mode\":\"placeholder\"}"u8.ToArray();
     private static readonly byte[] ClassifyRequest = "{\"texts\":[\"Patient [NAME] is doing well.\"]}"u8.ToArray();
 
     private ForwardingTargets _targets = null!;
@@ -53,7 +52,7 @@ public class GatewayAnalyzeBenchmarks : IDisposable
             return;
         }
 
-        await PostAsync(new Uri(_targets.Backend, "/v1/deidentify"), DeidRequest);
+        await PostAsync(new Uri(_targets.Backend, "/v1/deidentify"), JsonPost.DeidentifyBody);
         await PostAsync(new Uri(_targets.Backend, "/v1/classify"), ClassifyRequest);
     }
 

@@ -38,7 +38,6 @@ namespace HealthAI.Benchmarks.Gateway;
 [Config(typeof(Config))]
 public class GatewayForwardingBenchmarks : IDisposable
 {
-    private static readonly byte[] Body = "{\"text\":\"Patient John is doing well.\",\"mode\":\"placeholder\"}"u8.ToArray();
 
     private ForwardingTargets _targets = null!;
     private HttpClient _client = null!;
@@ -134,7 +133,7 @@ public class GatewayForwardingBenchmarks : IDisposable
     {
         Interlocked.Increment(ref _requests);
         var started = Stopwatch.GetTimestamp();
-        await JsonPost.SendAsync(_client, _uri, Body);
+        await JsonPost.SendAsync(_client, _uri, JsonPost.DeidentifyBody);
         _latency?.Record((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
     }
 

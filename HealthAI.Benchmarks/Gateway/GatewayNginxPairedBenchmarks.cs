@@ -36,7 +36,6 @@ public class GatewayNginxPairedBenchmarks : IDisposable
         int.TryParse(Environment.GetEnvironmentVariable("HEALTHAI_BENCH_PAIR_ROUNDS"), CultureInfo.InvariantCulture, out var rounds) && rounds > 0 ? rounds : 64;
 
     private const int Connections = 64;
-    private static readonly byte[] Body = "{\"text\":\"Patient John is doing well.\",\"mode\":\"placeholder\"}"u8.ToArray();
 
     private readonly Side _gateway = new("gateway");
     private readonly Side _nginx = new("nginx");
@@ -196,7 +195,7 @@ public class GatewayNginxPairedBenchmarks : IDisposable
         private async Task SendAsync(bool record)
         {
             var started = Stopwatch.GetTimestamp();
-            await JsonPost.SendAsync(_client, _uri, Body);
+            await JsonPost.SendAsync(_client, _uri, JsonPost.DeidentifyBody);
             if (record)
             {
                 var latency = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
