@@ -21,9 +21,10 @@ namespace HealthAI.Gateway.ConnectionForwarding;
 /// </summary>
 /// <remarks>
 /// It serves only what it fully understands and would answer exactly as the pipeline does. Anything else (a request the strict
-/// parser does not accept, another route, a body over its limit, a missing or rejected token, an exhausted bucket, TLS, HTTP/2,
+/// parser does not accept, another route, a body over its limit, a missing or rejected token, an exhausted bucket, HTTP/2,
 /// an unresolved destination) hands the connection, from that request on, to Kestrel's HTTP stack, which answers it with the
-/// pipeline's own status codes and ProblemDetails. A hand-over consumes nothing: the request is still in the pipe.
+/// pipeline's own status codes and ProblemDetails. A hand-over consumes nothing: the request is still in the pipe. It is installed
+/// on plain-HTTP endpoints only (<c>AddGatewayConnectionForwarding</c>): Kestrel runs it outside an endpoint's TLS.
 /// </remarks>
 internal sealed partial class ConnectionForwarder : IDisposable
 {

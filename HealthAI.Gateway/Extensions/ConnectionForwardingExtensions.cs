@@ -30,9 +30,24 @@ public static class GatewayConnectionForwardingExtensions
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IServiceProvider>((kestrel, services) =>
         {
             ConnectionForwarder? forwarder = null;
-            kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => connection =>
-                (forwarder ??= services.GetRequiredService<ConnectionForwarder>()).OnConnectedAsync(connection, next)));
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(next =>
+            {
+                // Middleware from the endpoint defaults runs outside the endpoint's TLS, which Kestrel adds later: on an HTTPS
+                // endpoint the forwarder would see the raw bytes, and would serve a plain-text request sent to that port. This
+                // factory runs when Kestrel binds the endpoint, once its TLS is settled, so HTTPS endpoints are left out here.
+                if (!IsPlainHttp(listen))
+                {
+                    return next;
+                }
+
+                return connection => (forwarder ??= services.GetRequiredService<ConnectionForwarder>()).OnConnectedAsync(connection, next);
+            }));
         });
         return builder;
     }
+
+    // Kestrel's public view of an endpoint's scheme is its display name ("http://127.0.0.1:5080", "https://..."). Anything not
+    // plainly http, including a form this does not know, keeps to Kestrel's own handling.
+    private static bool IsPlainHttp(ListenOptions listen) =>
+        listen.ToString()?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true;
 }

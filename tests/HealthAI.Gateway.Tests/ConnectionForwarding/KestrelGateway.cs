@@ -22,6 +22,9 @@ public sealed class KestrelGateway : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>Every address the gateway listens on.</summary>
+    public IReadOnlyList<Uri> Addresses { get; private set; } = [];
+
     // The forwarder records its metric and audit line just after the answer's last byte is flushed, so a client can hold the
     // whole answer a moment before they exist: waits for them are bounded, never fixed sleeps.
     private static readonly TimeSpan RecordWait = TimeSpan.FromSeconds(10);
@@ -32,16 +35,33 @@ public sealed class KestrelGateway : IAsyncDisposable
     /// <summary>Connections handed to ASP.NET Core's pipeline, by reason.</summary>
     public ConcurrentQueue<string> HandOvers { get; } = new();
 
+    /// <summary>
+    /// Starts the gateway on one loopback endpoint with an OS-assigned port, or, with <paramref name="configuredEndpoints"/>, on
+    /// the endpoints its <c>Kestrel:Endpoints</c> settings name (<see cref="Address"/> is then the first plain-HTTP one).
+    /// </summary>
     public static Task<KestrelGateway> StartAsync(
-        FakeBackend deid, FakeBackend triton, Action<Dictionary<string, string?>>? configure = null, Action<IServiceCollection>? services = null)
+        FakeBackend deid,
+        FakeBackend triton,
+        Action<Dictionary<string, string?>>? configure = null,
+        Action<IServiceCollection>? services = null,
+        bool configuredEndpoints = false)
     {
         var settings = GatewayApp.DefaultSettings(deid, tokenizer: null, triton);
         configure?.Invoke(settings);
         var gateway = new KestrelGateway(new GatewayApp(settings) { ConfigureTestServices = services });
-        gateway.App.UseKestrel(0);
+        if (configuredEndpoints)
+        {
+            gateway.App.UseKestrel();
+        }
+        else
+        {
+            gateway.App.UseKestrel(0);
+        }
+
         gateway.App.StartServer();
         var server = gateway.App.Services.GetRequiredService<IServer>();
-        gateway.Address = new Uri(server.Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        gateway.Addresses = server.Features.Get<IServerAddressesFeature>()!.Addresses.Select(address => new Uri(address)).ToArray();
+        gateway.Address = gateway.Addresses.First(address => address.Scheme == Uri.UriSchemeHttp);
         gateway.Listen(gateway.App.Services.GetRequiredService<IMeterFactory>());
         return Task.FromResult(gateway);
     }

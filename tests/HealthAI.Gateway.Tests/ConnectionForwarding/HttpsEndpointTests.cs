@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace HealthAI.Gateway.Tests.ConnectionForwarding;
+
+/// <summary>
+/// An HTTPS endpoint beside a plain one. The connection-level forwarder is Kestrel connection middleware from the endpoint
+/// defaults, which Kestrel places outside an endpoint's TLS: it must leave HTTPS endpoints to Kestrel, or a plain-text request
+/// sent to the HTTPS port would be served without TLS.
+/// </summary>
+public sealed class HttpsEndpointTests : ForwardingDestinations
+{
+    private const string Body = "{\"text\":\"Ottoline Vexbridge was seen.\"}";
+
+    [Fact]
+    public async Task A_plain_text_request_to_the_https_port_is_refused_and_nothing_is_forwarded()
+    {
+        using var certificate = new TestCertificate();
+        await using var gateway = await StartAsync(certificate);
+        var https = gateway.Addresses.Single(address => address.Scheme == Uri.UriSchemeHttps);
+
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, https.Port), Ct);
+        var token = TestTokens.Create(subject: "plain-text-client");
+        var request = $"POST /v1/deidentify HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {Body.Length}\r\n\r\n{Body}";
+        await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, Ct);
+
+        // Kestrel's TLS layer takes the bytes for a failed handshake and closes the connection; nothing answers 200.
+        var answer = await ReadUntilClosedAsync(socket);
+        Assert.DoesNotContain("200 OK", answer, StringComparison.Ordinal);
+        Assert.Empty(Deid.Requests);
+        Assert.Empty(gateway.Forwarded);
+    }
+
+    [Fact]
+    public async Task The_https_endpoint_serves_through_the_pipeline_and_the_plain_endpoint_at_the_connection()
+    {
+        using var certificate = new TestCertificate();
+        await using var gateway = await StartAsync(certificate);
+        var https = gateway.Addresses.Single(address => address.Scheme == Uri.UriSchemeHttps);
+        var token = TestTokens.Create(subject: "tls-client");
+
+        using (var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == certificate.Thumbprint })
+        using (var client = new HttpClient(handler) { BaseAddress = https })
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using var response = await client.PostAsync("/v1/deidentify", new StringContent(Body, Encoding.UTF8, "application/json"), Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using (var client = gateway.CreateClient(token))
+        {
+            using var response = await client.PostAsync("/v1/deidentify", new StringContent(Body, Encoding.UTF8, "application/json"), Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(["https", "http"], Deid.Requests.Select(request => request.Headers["X-Forwarded-Proto"]));
+        // Only the plain-HTTP request was the connection-level forwarder's.
+        var forwarded = await gateway.ForwardedAsync(1, Ct);
+        Assert.Equal([200], forwarded);
+        Assert.Single(gateway.Forwarded);
+    }
+
+    private Task<KestrelGateway> StartAsync(TestCertificate certificate) =>
+        KestrelGateway.StartAsync(Deid, Triton, settings =>
+        {
+            settings["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0";
+            settings["Kestrel:Endpoints:Https:Url"] = "https://127.0.0.1:0";
+            settings["Kestrel:Endpoints:Https:Certificate:Path"] = certificate.Path;
+            settings["Kestrel:Endpoints:Https:Certificate:Password"] = TestCertificate.Password;
+        }, configuredEndpoints: true);
+
+    private static async Task<string> ReadUntilClosedAsync(Socket socket)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        wait.CancelAfter(TimeSpan.FromSeconds(10));
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, wait.Token)) > 0)
+            {
+                received.Write(buffer, 0, read);
+            }
+        }
+        catch (SocketException)
+        {
+            // A reset is a refusal too.
+        }
+        catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
+        {
+            // Still open after the wait: whatever came is the answer.
+        }
+
+        return Encoding.ASCII.GetString(received.ToArray());
+    }
+
+    /// <summary>A self-signed localhost certificate in a temporary PFX file, removed on dispose.</summary>
+    private sealed class TestCertificate : IDisposable
+    {
+        public const string Password = "test-only";
+
+        private readonly string _directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "healthai-gw-tests", Guid.NewGuid().ToString("n"));
+
+        public TestCertificate()
+        {
+            using var key = RSA.Create(2048);
+            var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+            Thumbprint = certificate.Thumbprint;
+            Directory.CreateDirectory(_directory);
+            File.WriteAllBytes(Path, certificate.Export(X509ContentType.Pfx, Password));
+        }
+
+        public string Path => System.IO.Path.Combine(_directory, "gateway.pfx");
+
+        public string Thumbprint { get; }
+
+        public void Dispose() => Directory.Delete(_directory, recursive: true);
+    }
+}
