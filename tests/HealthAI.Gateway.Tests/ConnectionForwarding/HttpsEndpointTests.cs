@@ -9,7 +9,7 @@ namespace HealthAI.Gateway.Tests.ConnectionForwarding;
 /// <summary>
 /// An HTTPS endpoint beside a plain one. The connection-level forwarder is Kestrel connection middleware from the endpoint
 /// defaults, which Kestrel places outside an endpoint's TLS: it must leave HTTPS endpoints to Kestrel, or a plain-text request
-/// sent to the HTTPS port would be served without TLS.
+/// sent to the HTTPS port would be served without TLS. Outside Development, answers over TLS carry HSTS.
 /// </summary>
 public sealed class HttpsEndpointTests : ForwardingDestinations
 {
@@ -64,9 +64,36 @@ public sealed class HttpsEndpointTests : ForwardingDestinations
         Assert.Single(gateway.Forwarded);
     }
 
-    private Task<KestrelGateway> StartAsync(TestCertificate certificate) =>
+    [Fact]
+    public async Task Outside_development_https_answers_carry_hsts_and_plain_http_answers_do_not()
+    {
+        using var certificate = new TestCertificate();
+        await using var gateway = await StartAsync(certificate, environment: "Production");
+        var https = gateway.Addresses.Single(address => address.Scheme == Uri.UriSchemeHttps);
+        var token = TestTokens.Create(subject: "tls-client");
+
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == certificate.Thumbprint };
+        using var client = new HttpClient(handler);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        // HSTS leaves loopback host names out, so the requests name the gateway's public host.
+        var answers = new List<HttpResponseMessage>();
+        foreach (var address in new[] { https, gateway.Address })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(address, "/v1/deidentify")) { Content = new StringContent(Body, Encoding.UTF8, "application/json") };
+            request.Headers.Host = "gateway.example.org";
+            answers.Add(await client.SendAsync(request, Ct));
+        }
+
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
+        Assert.Equal("max-age=31536000; includeSubDomains", Assert.Single(answers[0].Headers.GetValues("Strict-Transport-Security")));
+        Assert.False(answers[1].Headers.Contains("Strict-Transport-Security"));
+        answers.ForEach(answer => answer.Dispose());
+    }
+
+    private Task<KestrelGateway> StartAsync(TestCertificate certificate, string environment = "Development") =>
         KestrelGateway.StartAsync(Deid, Triton, settings =>
         {
+            settings["environment"] = environment;
             settings["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0";
             settings["Kestrel:Endpoints:Https:Url"] = "https://127.0.0.1:0";
             settings["Kestrel:Endpoints:Https:Certificate:Path"] = certificate.Path;
