@@ -59,6 +59,7 @@ internal static partial class PatternRecognizer
         new("date-month-day-after-cue", PhiType.Date, PatternRules.MonthDayAfterCue(), Value: Value.Trailing),
         new("age-over-89", PhiType.Age, PatternRules.AgeOver89, Value: Value.Trailing),
         new("age-over-89", PhiType.Age, PatternRules.AgeBeforeHistory(), OpensHistory),
+        new("age-over-89-words", PhiType.Age, PatternRules.AgeInWords(), IsAgeInWords),
         new("mrn-cue", PhiType.Mrn, PatternRules.MedicalRecordNumber(), Value: Value.Trailing),
         new("health-plan-cue", PhiType.HealthPlan, PatternRules.HealthPlanNumber(), Value: Value.Trailing),
         new("account-cue", PhiType.Account, PatternRules.AccountNumber(), Value: Value.Trailing),
@@ -71,6 +72,7 @@ internal static partial class PatternRecognizer
         new("id-cue-or-long-number", PhiType.Id, PatternRules.OtherIdentifier, (_, m, _) => !IsSizeRangeOrWord(m), Value.Trailing),
         new("zip", PhiType.Location, PatternRules.Zip(), FollowsStateOrZipCue),
         new("street-address", PhiType.Location, PatternRules.StreetAddress(), IsPlausibleStreet),
+        new("po-box", PhiType.Location, PatternRules.PostOfficeBox()),
     ];
 
     /// <summary>Whether another rule uses the same expression (card numbers, NPIs and other identifiers share one).</summary>
@@ -266,7 +268,8 @@ internal static partial class PatternRecognizer
         var denominator = match[^1] - '0';
         if (match.Length == 3 && numerator < denominator && denominator <= 4)
         {
-            return false;
+            // ... unless an event or a visit dates it: "seen on 1/3", "started on 3/4", "appointment 3/4".
+            return FollowsVisitCue(text[..start].TrimEnd());
         }
 
         var before = text[..start].TrimEnd();
@@ -274,6 +277,38 @@ internal static partial class PatternRecognizer
         return !(EndsWithWord(before, "aox") || EndsWithWord(before, "ox") || EndsWithWord(before, "strength")
             || StartsWithWord(after, "strength") || StartsWithWord(after, "ns") || StartsWithWord(after, "tab")
             || StartsWithWord(after, "assist") || StartsWithWord(after, "of") || StartsWithWord(after, "strength,"));
+    }
+
+    private static readonly string[] VisitWords =
+        ["seen", "started", "began", "admitted", "discharged", "returned", "presented", "arrived", "scheduled", "born", "died"];
+
+    private static readonly string[] AppointmentWords = ["appointment", "appt", "visit", "f/u", "follow-up", "followup"];
+
+    private static bool FollowsVisitCue(ReadOnlySpan<char> before)
+    {
+        foreach (var word in AppointmentWords)
+        {
+            if (EndsWithWord(before, word))
+            {
+                return true;
+            }
+        }
+
+        if (!EndsWithWord(before, "on"))
+        {
+            return false;
+        }
+
+        before = before[..^2].TrimEnd();
+        foreach (var word in VisitWords)
+        {
+            if (EndsWithWord(before, word))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static readonly string[] MonthCues = ["in", "since", "until", "till", "til", "early", "late", "mid", "last", "next", "through", "thru"];

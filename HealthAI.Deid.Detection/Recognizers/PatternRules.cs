@@ -31,7 +31,7 @@ internal static partial class PatternRules
     // "<delimited>|<after cue>", split so that the digits and the cue words are searched for separately, not every 's'.
     public static readonly RegexAlternation Ssn = new(DelimitedSsn(), SsnAfterCue());
 
-    [GeneratedRegex(@"\b\d{3}(?:-\d{2}-| \d{2} )\d{4}\b(?![-\s]?\d)", Options)]
+    [GeneratedRegex(@"\b\d{3}(?:-\d{2}-| \d{2} |\.\d{2}\.|/\d{2}/)\d{4}\b(?![-./\s]?\d)", Options)]
     private static partial Regex DelimitedSsn();
 
     [GeneratedRegex(@"\b(?:ssn|ss#|social\s+security)" + IdCue + @"\d{9}\b", Options)]
@@ -161,6 +161,14 @@ internal static partial class PatternRules
     [GeneratedRegex(@"\bage[ds]?\s*:?\s*(?:9\d|1[0-2]\d)\b", Options)]
     private static partial Regex AgeAfterAgeWord();
 
+    // Ages over 89 in words ("a ninety-three-year-old", "age ninety-four", "one hundred and two years old"); the recognizer
+    // wants a years-old cue after them or an age word before them.
+    private const string Units = "one|two|three|four|five|six|seven|eight|nine";
+
+    [GeneratedRegex(@"\b(?:ninety(?:[- ](?:" + Units + @"))?|(?:one|a)[- ]hundred(?:(?:\s+and)?[- ](?:" + Units
+        + @"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[- ](?:" + Units + @"))?))?)\b(?!-(?:" + Units + @")\b)", Options)]
+    public static partial Regex AgeInWords();
+
     // A number over 89 before "s/p", "h/o" or a sex ("98 s/p hip fx", "a 93 F with"): an age when it opens a line or follows
     // "a"/"an" (the recognizer checks), not a heart rate ("HR 92 s/p lopressor").
     [GeneratedRegex(@"\b(?:9\d|1[01]\d)(?=\s*(?:s/p|h/o|w/|yom|yof|female|male|woman|man|gentleman|gent|lady|f|m)\b)", Options)]
@@ -202,6 +210,10 @@ internal static partial class PatternRules
     // ZIP codes: five digits; the recognizer requires a state (name or postal code) or a ZIP cue before them.
     [GeneratedRegex(@"\b\d{5}(?:-\d{4})?\b", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     public static partial Regex Zip();
+
+    // Post office boxes: "PO Box 118", "P.O. Box 42", "post office box 7".
+    [GeneratedRegex(@"\b(?:p\.?\s?o\.?|post\s+office)\s*box\s*#?\s*\d{1,6}\b", Options)]
+    public static partial Regex PostOfficeBox();
 
     // Street addresses: "12 Main St", "4400 North Charles Street".
     [GeneratedRegex(@"\b\d{1,5}\s+(?:[nsew]\.?\s+)?(?:[a-z][a-z'-]+\s+){1,3}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|ter|circle|cir|highway|hwy|parkway|pkwy|pike|square|sq)\b\.?", Options)]

@@ -77,6 +77,24 @@ internal static partial class PatternRecognizer
         return before.IsEmpty || before[^1] is '\n' or '\r' || EndsWithWord(before, "a") || EndsWithWord(before, "an");
     }
 
+    private static readonly string[] YearsOldWords = ["years", "year", "yrs", "yr", "yo", "y/o"];
+
+    /// <summary>"a ninety-three-year-old", "age ninety-four": a number in words is an age with a years-old cue or an age word.</summary>
+    private static bool IsAgeInWords(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
+    {
+        var after = text[(start + match.Length)..].TrimStart(" -");
+        foreach (var word in YearsOldWords)
+        {
+            if (StartsWithWord(after, word))
+            {
+                return true;
+            }
+        }
+
+        var before = text[..start].TrimEnd(" :");
+        return EndsWithWord(before, "age") || EndsWithWord(before, "aged") || EndsWithWord(before, "ages");
+    }
+
     /// <summary>"3->4 oct", "3-4 Jan", "5 to 6 March": the first day of a range before a month-name date belongs to it.</summary>
     private static int WithFirstDayOfRange(ReadOnlySpan<char> text, int start)
     {
@@ -257,6 +275,12 @@ internal static partial class PatternRecognizer
     private static bool IsPlausibleStreet(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
     {
         var before = text[..start].TrimEnd(' ');
+        if (!before.IsEmpty && before[^1] is ':' or '-' && FollowsAddressCue(before[..^1].TrimEnd(' ')))
+        {
+            // "Address: 42 Maple Street": a colon or dash is a setting's ("PS: 10 way") unless an address cue labels it.
+            return !ContainsWord(match, NotStreetWords);
+        }
+
         if (!before.IsEmpty && (before[^1] is '.' or ':' or '-' or '#' or '~' or '<' or '>' or '@' || char.IsAsciiDigit(before[^1])
             || EndsWithWord(before, "x") || EndsWithWord(before, "to") || EndsWithWord(before, "hr")))
         {
@@ -264,6 +288,21 @@ internal static partial class PatternRecognizer
         }
 
         return !ContainsWord(match, NotStreetWords);
+    }
+
+    private static readonly string[] AddressCues = ["address", "addr", "home", "residence", "resides", "lives", "mailing"];
+
+    private static bool FollowsAddressCue(ReadOnlySpan<char> before)
+    {
+        foreach (var cue in AddressCues)
+        {
+            if (EndsWithWord(before, cue))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool ContainsWord(ReadOnlySpan<char> text, string[] words)

@@ -1,0 +1,72 @@
+using HealthAI.Deid.Detection;
+
+namespace HealthAI.Deid.Tests;
+
+/// <summary>
+/// Pattern rules for PHI in the forms a mixed-case probe of the detector found left in the text: SSNs with dots or slashes,
+/// ages over 89 in words, post office boxes, a street after an address label, and short dates that an event or a visit dates.
+/// Each class also has the clinical text it must keep.
+/// </summary>
+public sealed class PatternRuleTests
+{
+    private static void AssertFound(string text, string value, PhiType type)
+    {
+        var start = text.IndexOf(value, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"'{value}' is not in the sentence");
+        var spans = TestDetector.Instance.Detect(text);
+        Assert.True(spans.Any(s => s.Start <= start && s.End >= start + value.Length && s.Type == type),
+            $"'{value}' not found as {type}; detections: {string.Join(", ", TestDetector.Texts(text, spans))}");
+    }
+
+    private static void AssertKept(string text, string value)
+    {
+        var start = text.IndexOf(value, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"'{value}' is not in the sentence");
+        var hits = TestDetector.Instance.Detect(text).Where(s => s.Start < start + value.Length && start < s.End).ToList();
+        Assert.True(hits.Count == 0, $"'{value}' was removed: {string.Join(", ", TestDetector.Texts(text, hits))}");
+    }
+
+    [Theory]
+    [InlineData("SSN: 512.38.4471 verified at registration.", "512.38.4471")]
+    [InlineData("Pt gave SSN 512/38/4471 to the clerk.", "512/38/4471")]
+    [InlineData("SSN 512-38-4471 on file.", "512-38-4471")]
+    public void Social_security_numbers_with_any_consistent_delimiter_go(string text, string ssn) => AssertFound(text, ssn, PhiType.Ssn);
+
+    [Theory]
+    [InlineData("A ninety-three-year-old man presents with syncope.", "ninety-three")]
+    [InlineData("Age ninety-four. Lives alone.", "ninety-four")]
+    [InlineData("Pt is one hundred and two years old and alert.", "one hundred and two")]
+    [InlineData("She is ninety years old.", "ninety")]
+    [InlineData("aged a hundred, still walks daily", "a hundred")]
+    public void Ages_over_89_in_words_go(string text, string age) => AssertFound(text, age, PhiType.Age);
+
+    [Theory]
+    [InlineData("She walked ninety feet with a walker.", "ninety")]
+    [InlineData("Ninety percent of the dose was given.", "Ninety")]
+    [InlineData("Counted one hundred and two beats per minute.", "one hundred and two")]
+    public void Numbers_in_words_without_an_age_cue_stay(string text, string number) => AssertKept(text, number);
+
+    [Theory]
+    [InlineData("Mailing address PO Box 118, Quincy.", "PO Box 118")]
+    [InlineData("Bills go to P.O. Box 42.", "P.O. Box 42")]
+    [InlineData("Address: 42 Maple Street, second floor.", "42 Maple Street")]
+    [InlineData("Addr - 42 Maple St", "42 Maple St")]
+    public void Post_office_boxes_and_labelled_streets_are_locations(string text, string place) => AssertFound(text, place, PhiType.Location);
+
+    [Theory]
+    [InlineData("Take 1 tab PO daily.", "PO")]
+    [InlineData("Foley: 3 way catheter placed.", "3 way")]
+    public void Oral_doses_and_labelled_devices_stay(string text, string words) => AssertKept(text, words);
+
+    [Theory]
+    [InlineData("Seen on 1/3 for follow-up.", "1/3")]
+    [InlineData("Fever started on 3/4 at 2 pm.", "3/4")]
+    [InlineData("Next appointment 3/4.", "3/4")]
+    public void Short_dates_after_an_event_or_a_visit_go(string text, string date) => AssertFound(text, date, PhiType.Date);
+
+    [Theory]
+    [InlineData("Rales 1/3 up bilaterally.", "1/3")]
+    [InlineData("Given 1/2 tab of lorazepam.", "1/2")]
+    [InlineData("Strength 3/4 in the left leg.", "3/4")]
+    public void Fractions_stay(string text, string fraction) => AssertKept(text, fraction);
+}
