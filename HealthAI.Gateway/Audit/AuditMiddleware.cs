@@ -34,6 +34,13 @@ internal sealed class AuditMiddleware(RequestDelegate next, AuditTrail trail, Po
             statusOverride = 499;
             throw;
         }
+        catch (BadHttpRequestException bad)
+        {
+            // A body found too large or malformed while it is read (a chunked one has no length up front): the client is
+            // answered with its status (413, 400), and the audit says the same.
+            statusOverride = bad.StatusCode;
+            throw;
+        }
         catch
         {
             statusOverride = StatusCodes.Status500InternalServerError;

@@ -86,7 +86,7 @@ internal sealed class DestinationConnectionPool(ForwardedCluster cluster, Connec
         var thread = Environment.CurrentManagedThreadId;
         while (TryPop(thread) is { } idle)
         {
-            if (timeProvider.GetElapsedTime(idle.IdleSince, now) < options.PooledConnectionIdleTimeout)
+            if (timeProvider.GetElapsedTime(idle.IdleSince, now) < options.PooledConnectionIdleTimeout && IsQuiet(idle.Socket))
             {
                 idle.Reused = true;
                 return ValueTask.FromResult(idle);
@@ -96,6 +96,23 @@ internal sealed class DestinationConnectionPool(ForwardedCluster cluster, Connec
         }
 
         return ConnectAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether an idle connection has nothing to read. Bytes that arrived after its last answer (a destination that sent more
+    /// than its framing said) would be read as the next request's answer, which is another client's; a close would fail the
+    /// request. Either way the connection is not reused, as HttpClient checks its idle connections too. One poll, no wait.
+    /// </summary>
+    private static bool IsQuiet(Socket socket)
+    {
+        try
+        {
+            return !socket.Poll(0, SelectMode.SelectRead);
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     public async ValueTask<DestinationConnection> ConnectAsync(CancellationToken cancellationToken)

@@ -50,8 +50,16 @@ internal static class DownstreamCaller
                 throw new DownstreamException(hop, DownstreamFailure.BadResponse, Status(status));
             }
 
-            return await response.Content.ReadFromJsonAsync(responseType, hopTimeout.Token)
-                ?? throw new DownstreamException(hop, DownstreamFailure.BadResponse, "empty body");
+            try
+            {
+                return await response.Content.ReadFromJsonAsync(responseType, hopTimeout.Token)
+                    ?? throw new DownstreamException(hop, DownstreamFailure.BadResponse, "empty body");
+            }
+            catch (InvalidOperationException ex)
+            {
+                // The body cannot be read as declared (an unknown charset, say): the service answered incorrectly.
+                throw new DownstreamException(hop, DownstreamFailure.BadResponse, "unreadable body", ex);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -72,6 +80,11 @@ internal static class DownstreamCaller
         catch (HttpRequestException ex)
         {
             throw new DownstreamException(hop, DownstreamFailure.Unavailable, ex.HttpRequestError.ToString(), ex);
+        }
+        catch (IOException ex)
+        {
+            // The answer broke off mid-body (HttpIOException): the service went away during the exchange.
+            throw new DownstreamException(hop, DownstreamFailure.Unavailable, "response broken off", ex);
         }
         catch (ServiceEndpointNotFoundException ex)
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HealthAI.Gateway.Tests;
 
@@ -73,6 +74,11 @@ public sealed class LimitsTests(GatewayFixture fixture) : IClassFixture<GatewayF
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(0, fixture.Deid.Calls);
+        // Found too large only while reading, by an exception: the audit records the 413 the client got, not a 500.
+        await fixture.App.Services.GetRequiredService<HealthAI.Gateway.Audit.AuditTrail>().FlushAsync(Ct);
+        var record = JsonNode.Parse((await File.ReadAllLinesAsync(fixture.App.AuditPath, Ct))[^1])!;
+        Assert.Equal(413, (int)record["status"]!);
+        Assert.Equal("rejected", (string?)record["outcome"]);
     }
 
     [Theory]

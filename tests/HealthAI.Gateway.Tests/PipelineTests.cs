@@ -88,6 +88,8 @@ public sealed class PipelineTests(GatewayFixture fixture) : IClassFixture<Gatewa
         { "400", 502 },
         { "malformed", 502 },
         { "spans out of range", 502 },
+        { "body broken off", 503 },
+        { "unknown charset", 502 },
     };
 
     [Theory]
@@ -103,6 +105,19 @@ public sealed class PipelineTests(GatewayFixture fixture) : IClassFixture<Gatewa
             "malformed" => (context, _) => context.Response.WriteAsync("{\"text\": [1,2"),
             "spans out of range" => (context, _) => FakeServices.WriteJson(context, JsonNode.Parse(
                 $"{{\"text\":\"x\",\"entities\":[{{\"type\":\"NAME\",\"start\":0,\"end\":100000,\"replacement\":\"[NAME]\"}}]}}")!),
+            "body broken off" => async (context, _) =>
+            {
+                context.Response.ContentType = "application/json";
+                context.Response.ContentLength = 500;
+                await context.Response.WriteAsync("{\"text\":\"abc");
+                await context.Response.Body.FlushAsync();
+                context.Abort();
+            },
+            "unknown charset" => (context, _) =>
+            {
+                context.Response.ContentType = "application/json; charset=nope";
+                return context.Response.WriteAsync("{\"text\":\"x\",\"entities\":[]}");
+            },
             _ => throw new ArgumentOutOfRangeException(nameof(failure)),
         };
 

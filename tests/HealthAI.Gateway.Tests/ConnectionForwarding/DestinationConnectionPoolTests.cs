@@ -60,6 +60,30 @@ public sealed class DestinationConnectionPoolTests : IDisposable
         Assert.Throws<ObjectDisposedException>(() => stale.Socket.Available);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Rent_PassesOverAnIdleConnectionWithBytesToReadOrClosedByTheDestination(bool closed)
+    {
+        // Bytes after an answer's end would be read as the next request's answer: another client's.
+        var pool = CreatePool();
+        var thread = Environment.CurrentManagedThreadId;
+        var (quiet, _) = ConnectedIdle(pool, thread);
+        var (spoiled, destinationSide) = ConnectedIdle(pool, thread);
+        if (closed)
+        {
+            destinationSide.Shutdown(SocketShutdown.Send);
+        }
+        else
+        {
+            destinationSide.Send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nSTALE"u8);
+        }
+
+        Assert.True(spoiled.Socket.Poll(TimeSpan.FromSeconds(10), SelectMode.SelectRead), "the bytes never arrived");
+        Assert.Same(quiet, Rent(pool));
+        Assert.Throws<ObjectDisposedException>(() => spoiled.Socket.Available);
+    }
+
     public void Dispose()
     {
         foreach (var owned in _owned)
@@ -74,12 +98,22 @@ public sealed class DestinationConnectionPoolTests : IDisposable
         return rented.IsCompletedSuccessfully ? rented.Result : throw new Xunit.Sdk.XunitException("an idle connection is handed out without waiting");
     }
 
-    private DestinationConnection Idle(DestinationConnectionPool pool, int completionThread)
+    private DestinationConnection Idle(DestinationConnectionPool pool, int completionThread) => ConnectedIdle(pool, completionThread).Connection;
+
+    // A connection with a real peer on loopback, returned idle to the pool: the pool's check polls it.
+    private (DestinationConnection Connection, Socket DestinationSide) ConnectedIdle(DestinationConnectionPool pool, int completionThread)
     {
-        var connection = new DestinationConnection(new Socket(SocketType.Stream, ProtocolType.Tcp)) { CompletionThread = completionThread };
+        using var listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        socket.Connect(listener.LocalEndPoint!);
+        var destinationSide = listener.Accept();
+        _owned.Add(destinationSide);
+        var connection = new DestinationConnection(socket) { CompletionThread = completionThread };
         _owned.Add(connection);
         pool.Return(connection);
-        return connection;
+        return (connection, destinationSide);
     }
 
     private DestinationConnectionPool CreatePool(TimeProvider? clock = null)
