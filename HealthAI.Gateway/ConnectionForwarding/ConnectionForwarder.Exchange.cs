@@ -142,7 +142,21 @@ internal sealed partial class ConnectionForwarder
             }
 
             timeout.CancelAfter(activityTimeout);
-            switch (Http1ResponseParser.TryParse(buffer.AsSpan(0, received), requestWasHead, buffer.Length, out var head))
+            var status = Http1ResponseParser.TryParse(buffer.AsSpan(0, received), requestWasHead, buffer.Length, out var head);
+            if (status == Http1HeadStatus.Parsed && head.StatusCode < 200)
+            {
+                // An interim answer (103 Early Hints): dropped, as HttpClient drops it for the pipeline; the final one follows.
+                received -= head.HeadLength;
+                buffer.AsSpan(head.HeadLength, received).CopyTo(buffer);
+                if (received > 0)
+                {
+                    continue;
+                }
+
+                status = Http1HeadStatus.Incomplete;
+            }
+
+            switch (status)
             {
                 case Http1HeadStatus.Parsed:
                     destination.Received = received;

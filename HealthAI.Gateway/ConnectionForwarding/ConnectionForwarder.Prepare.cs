@@ -21,6 +21,11 @@ internal sealed partial class ConnectionForwarder
                 return HandOverFor(out request, "request");
         }
 
+        if (ExceedsKestrelHeadLimits(head))
+        {
+            return HandOverFor(out request, "limits");
+        }
+
         var target = head.Target.Of(span);
         if (_routes.Match(head.Method, target[..head.PathLength]) is not { } route || _pools[route.Index] is not { } pool)
         {
@@ -135,6 +140,15 @@ internal sealed partial class ConnectionForwarder
         };
         return Readiness.Ready;
     }
+
+    /// <summary>
+    /// Kestrel's head limits (<c>KestrelServerOptions.Limits</c>), which an operator may set below the forwarder's own: a head over them goes to
+    /// Kestrel for its 414 or 431. The field bytes counted include each line's CRLF, at least what Kestrel counts.
+    /// </summary>
+    private bool ExceedsKestrelHeadLimits(in Http1RequestHead head) =>
+        head.RequestLineLength + 2 > _limits.MaxRequestLineSize
+        || head.HeadLength - head.RequestLineLength - 4 > _limits.MaxRequestHeadersTotalSize
+        || head.FieldCount > _limits.MaxRequestHeaderCount;
 
     // A Content-Length body: complete once that many bytes are in.
     private static RequestBody MeasureBody(long contentLength, long received, long maxBodyBytes) =>

@@ -43,6 +43,9 @@ internal ref struct Http1FieldLineReader
     /// <summary>The head's length, its final empty line included, once <see cref="Read"/> has answered End; 0 until then.</summary>
     public int HeadLength { get; private set; }
 
+    /// <summary>Field lines read so far.</summary>
+    public readonly int FieldCount => _lines;
+
     /// <summary>The next field line: its name, and its value (trimmed) as a slice of the buffer.</summary>
     public Http1FieldRead Read(out ReadOnlySpan<byte> name, out HeadSlice value)
     {

@@ -59,6 +59,12 @@ internal struct Http1RequestHead
     /// <summary>Bytes up to and including the blank line's CRLF; the body (if any) starts here.</summary>
     public int HeadLength;
 
+    /// <summary>Bytes of the request line, its CRLF excluded.</summary>
+    public int RequestLineLength;
+
+    /// <summary>How many field lines the head holds.</summary>
+    public int FieldCount;
+
     public Http1Method Method;
 
     /// <summary>The whole origin-form request-target (path and query).</summary>

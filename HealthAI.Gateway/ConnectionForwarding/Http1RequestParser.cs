@@ -69,6 +69,8 @@ internal static class Http1RequestParser
                     continue;
                 case Http1FieldRead.End:
                     head.HeadLength = fields.HeadLength;
+                    head.RequestLineLength = lineLength;
+                    head.FieldCount = fields.FieldCount;
                     return (seen & SeenHeaders.Host) != 0 && (seen & SeenHeaders.BothFramings) != SeenHeaders.BothFramings
                         ? Http1HeadStatus.Parsed
                         : Http1HeadStatus.Unsupported;
@@ -166,9 +168,8 @@ internal static class Http1RequestParser
         switch (Http1HeaderNames.Classify(name))
         {
             case Http1KnownHeader.Host:
-                // The value is re-sent as X-Forwarded-Host: an authority's bytes only, never empty.
-                return Once(ref seen, SeenHeaders.Host) && value.Length > 0
-                    && !value.Of(buffer).ContainsAnyExcept(Http1Syntax.HostBytes) && Set(out head.Host, value);
+                // The value is re-sent as X-Forwarded-Host: a plain authority only, never empty.
+                return Once(ref seen, SeenHeaders.Host) && Http1Syntax.IsPlainAuthority(value.Of(buffer)) && Set(out head.Host, value);
             case Http1KnownHeader.ContentLength:
                 return Once(ref seen, SeenHeaders.ContentLength)
                     && Http1Syntax.TryParseContentLength(value.Of(buffer), out head.ContentLength);

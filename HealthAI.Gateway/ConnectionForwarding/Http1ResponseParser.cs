@@ -122,8 +122,9 @@ internal static class Http1ResponseParser
             code = (code * 10) + (int)digit;
         }
 
-        // 1xx (interim) responses are never expected: the fast path sends no Expect and no Upgrade.
-        if (code is < 200 or > 599)
+        // An interim answer (100 Continue, 103 Early Hints) parses, with no body, for the caller to drop; 101 would switch
+        // protocols, which the fast path never asks for (it sends no Upgrade).
+        if (code is < 100 or 101 or > 599)
         {
             return false;
         }
@@ -143,7 +144,7 @@ internal static class Http1ResponseParser
             return false;
         }
 
-        if (requestWasHead || head.StatusCode is 204 or 304)
+        if (requestWasHead || head.StatusCode is < 200 or 204 or 304)
         {
             head.Framing = Http1BodyFraming.None;
         }

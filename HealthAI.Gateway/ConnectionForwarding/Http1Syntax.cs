@@ -29,9 +29,39 @@ internal static class Http1Syntax
     // Visible ASCII but '#' (a fragment is never sent).
     public static readonly SearchValues<byte> QueryBytes = SearchValues.Create([.. Range(0x21, 0x22), .. Range(0x24, 0x7E)]);
 
-    // A reg-name or IPv4/IPv6 literal with an optional port; the value is re-sent as X-Forwarded-Host, so keep it plain.
-    public static readonly SearchValues<byte> HostBytes =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:[]"u8);
+    // A reg-name or IPv4 address (unreserved characters only), and the inside of an IPv6 literal.
+    private static readonly SearchValues<byte> RegNameBytes =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"u8);
+
+    private static readonly SearchValues<byte> IPv6LiteralBytes = SearchValues.Create("ABCDEFabcdef0123456789:."u8);
+
+    /// <summary>
+    /// A Host value of the plain form <c>host[:port]</c>: a reg-name or IPv4 address, or a bracketed IPv6 literal, and a port of
+    /// digits. It is re-sent as X-Forwarded-Host, so anything else ("a:b", "[::1", "h:1:2") is left to Kestrel, which answers 400.
+    /// </summary>
+    public static bool IsPlainAuthority(ReadOnlySpan<byte> value)
+    {
+        int hostLength;
+        if (!value.IsEmpty && value[0] == '[')
+        {
+            hostLength = value.IndexOf((byte)']') + 1;
+            if (hostLength < 3 || value[1..(hostLength - 1)].ContainsAnyExcept(IPv6LiteralBytes))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            hostLength = value.IndexOf((byte)':') is var colon and >= 0 ? colon : value.Length;
+            if (hostLength == 0 || value[..hostLength].ContainsAnyExcept(RegNameBytes))
+            {
+                return false;
+            }
+        }
+
+        var port = value[hostLength..];
+        return port.IsEmpty || (port.Length > 1 && port[0] == ':' && !port[1..].ContainsAnyExceptInRange((byte)'0', (byte)'9'));
+    }
 
     /// <summary>
     /// Finds the CRLF-terminated line that starts at <paramref name="offset"/>. Parsed: <paramref name="lineLength"/> excludes the

@@ -150,6 +150,21 @@ public sealed class Http1RequestParserTests
         Assert.Equal(expected, head.ContentLength);
     }
 
+    [Theory]
+    [InlineData("gateway.example")]
+    [InlineData("gateway.example:8443")]
+    [InlineData("10.0.0.7:80")]
+    [InlineData("[::1]")]
+    [InlineData("[fe80::1:2]:5080")]
+    [InlineData("my_host-1.internal~x")]
+    public void PlainAuthorities_AreAcceptedAsHost(string host)
+    {
+        var buffer = Bytes($"GET / HTTP/1.1\r\nHost: {host}\r\n\r\n");
+
+        Assert.Equal(Http1HeadStatus.Parsed, Http1RequestParser.TryParse(buffer, MaxHead, out var head));
+        Assert.Equal(host, Text(buffer, head.Host));
+    }
+
     [Fact]
     public void HeaderNames_AreCaseInsensitive_AndValuesTrimmed()
     {
