@@ -59,7 +59,7 @@ internal static partial class PatternRecognizer
         new("date-month-day-after-cue", PhiType.Date, PatternRules.MonthDayAfterCue(), Value: Value.Trailing),
         new("age-over-89", PhiType.Age, PatternRules.AgeOver89, Value: Value.Trailing),
         new("age-over-89", PhiType.Age, PatternRules.AgeBeforeHistory(), OpensHistory),
-        new("age-over-89-words", PhiType.Age, PatternRules.AgeInWords(), IsAgeInWords),
+        new("age-over-89-words", PhiType.Age, PatternRules.AgeInWords(), IsAgeInWords, ExtendStart: WithOneOrABeforeHundred),
         new("mrn-cue", PhiType.Mrn, PatternRules.MedicalRecordNumber(), Value: Value.Trailing),
         new("health-plan-cue", PhiType.HealthPlan, PatternRules.HealthPlanNumber(), Value: Value.Trailing),
         new("account-cue", PhiType.Account, PatternRules.AccountNumber(), Value: Value.Trailing),
@@ -72,7 +72,7 @@ internal static partial class PatternRecognizer
         new("id-cue-or-long-number", PhiType.Id, PatternRules.OtherIdentifier, (_, m, _) => !IsSizeRangeOrWord(m), Value.Trailing),
         new("zip", PhiType.Location, PatternRules.Zip(), FollowsStateOrZipCue),
         new("street-address", PhiType.Location, PatternRules.StreetAddress(), IsPlausibleStreet),
-        new("po-box", PhiType.Location, PatternRules.PostOfficeBox()),
+        new("po-box", PhiType.Location, PatternRules.PostOfficeBox(), (t, _, s) => PostOfficeStart(t, s) < s, ExtendStart: PostOfficeStart),
     ];
 
     /// <summary>Whether another rule uses the same expression (card numbers, NPIs and other identifiers share one).</summary>

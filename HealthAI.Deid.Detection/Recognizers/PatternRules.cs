@@ -162,10 +162,11 @@ internal static partial class PatternRules
     private static partial Regex AgeAfterAgeWord();
 
     // Ages over 89 in words ("a ninety-three-year-old", "age ninety-four", "one hundred and two years old"); the recognizer
-    // wants a years-old cue after them or an age word before them.
+    // wants "one" or "a" before "hundred" (and takes it in), and a years-old cue after the number or an age word before it.
+    // The expression starts at "ninety" or "hundred", literals the generator searches for, not at every 'a' or 'o'.
     private const string Units = "one|two|three|four|five|six|seven|eight|nine";
 
-    [GeneratedRegex(@"\b(?:ninety(?:[- ](?:" + Units + @"))?|(?:one|a)[- ]hundred(?:(?:\s+and)?[- ](?:" + Units
+    [GeneratedRegex(@"\b(?:ninety(?:[- ](?:" + Units + @"))?|hundred(?:(?:\s+and)?[- ](?:" + Units
         + @"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:[- ](?:" + Units + @"))?))?)\b(?!-(?:" + Units + @")\b)", Options)]
     public static partial Regex AgeInWords();
 
@@ -211,8 +212,9 @@ internal static partial class PatternRules
     [GeneratedRegex(@"\b\d{5}(?:-\d{4})?\b", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     public static partial Regex Zip();
 
-    // Post office boxes: "PO Box 118", "P.O. Box 42", "post office box 7".
-    [GeneratedRegex(@"\b(?:p\.?\s?o\.?|post\s+office)\s*box\s*#?\s*\d{1,6}\b", Options)]
+    // Post office boxes: "PO Box 118", "P.O. Box 42", "post office box 7". The expression starts at "box" (a literal to search
+    // for, where "po" would start at every 'p'); the recognizer wants the "PO" before it and takes it in.
+    [GeneratedRegex(@"\bbox\s*#?\s*\d{1,6}\b", Options)]
     public static partial Regex PostOfficeBox();
 
     // Street addresses: "12 Main St", "4400 North Charles Street".

@@ -82,6 +82,13 @@ internal static partial class PatternRecognizer
     /// <summary>"a ninety-three-year-old", "age ninety-four": a number in words is an age with a years-old cue or an age word.</summary>
     private static bool IsAgeInWords(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
     {
+        var first = WithOneOrABeforeHundred(text, start);
+        if (match.StartsWith("hundred", StringComparison.OrdinalIgnoreCase) && first == start)
+        {
+            // "two hundred", "hundreds": not an age over 89.
+            return false;
+        }
+
         var after = text[(start + match.Length)..].TrimStart(" -");
         foreach (var word in YearsOldWords)
         {
@@ -91,8 +98,53 @@ internal static partial class PatternRecognizer
             }
         }
 
-        var before = text[..start].TrimEnd(" :");
+        var before = text[..first].TrimEnd(" :");
         return EndsWithWord(before, "age") || EndsWithWord(before, "aged") || EndsWithWord(before, "ages");
+    }
+
+    /// <summary>"one hundred and two", "a hundred": the word before "hundred" belongs to the age.</summary>
+    private static int WithOneOrABeforeHundred(ReadOnlySpan<char> text, int start)
+    {
+        if (!text[start..].StartsWith("hundred", StringComparison.OrdinalIgnoreCase))
+        {
+            return start;
+        }
+
+        var before = text[..start];
+        var trimmed = before.TrimEnd(" -");
+        if (trimmed.Length == before.Length)
+        {
+            return start;
+        }
+
+        return EndsWithWord(trimmed, "one") ? trimmed.Length - 3 : EndsWithWord(trimmed, "a") ? trimmed.Length - 1 : start;
+    }
+
+    /// <summary>Where "PO", "P.O." or "post office" before a box number starts; <paramref name="start"/> when none is there.</summary>
+    private static int PostOfficeStart(ReadOnlySpan<char> text, int start)
+    {
+        var before = text[..start].TrimEnd(' ');
+        if (EndsWithWord(before, "office") && EndsWithWord(before[..^6].TrimEnd(' '), "post"))
+        {
+            return before[..^6].TrimEnd(' ').Length - 4;
+        }
+
+        var letters = before.TrimEnd('.');
+        if (letters.Length >= 2 && char.ToLowerInvariant(letters[^1]) == 'o')
+        {
+            var p = letters[..^1].TrimEnd(' ').TrimEnd('.');
+            if (p.Length >= 1 && char.ToLowerInvariant(p[^1]) == 'p' && (p.Length == 1 || !char.IsLetter(p[^2])))
+            {
+                // "PO", "P.O.", "P. O.": no letter may run straight into the 'o' ("CPO", "trypo").
+                var between = letters[(p.Length)..^1];
+                if (between.IsEmpty || between.SequenceEqual(".") || between.SequenceEqual(". ") || between.SequenceEqual(" "))
+                {
+                    return p.Length - 1;
+                }
+            }
+        }
+
+        return start;
     }
 
     /// <summary>"3->4 oct", "3-4 Jan", "5 to 6 March": the first day of a range before a month-name date belongs to it.</summary>

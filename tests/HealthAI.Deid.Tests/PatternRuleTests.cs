@@ -44,17 +44,20 @@ public sealed class PatternRuleTests
     [InlineData("She walked ninety feet with a walker.", "ninety")]
     [InlineData("Ninety percent of the dose was given.", "Ninety")]
     [InlineData("Counted one hundred and two beats per minute.", "one hundred and two")]
+    [InlineData("Lived two hundred years ago, per the family history.", "two hundred")]
     public void Numbers_in_words_without_an_age_cue_stay(string text, string number) => AssertKept(text, number);
 
     [Theory]
     [InlineData("Mailing address PO Box 118, Quincy.", "PO Box 118")]
     [InlineData("Bills go to P.O. Box 42.", "P.O. Box 42")]
+    [InlineData("Mail to post office box 7 in town.", "post office box 7")]
     [InlineData("Address: 42 Maple Street, second floor.", "42 Maple Street")]
     [InlineData("Addr - 42 Maple St", "42 Maple St")]
     public void Post_office_boxes_and_labelled_streets_are_locations(string text, string place) => AssertFound(text, place, PhiType.Location);
 
     [Theory]
     [InlineData("Take 1 tab PO daily.", "PO")]
+    [InlineData("Kept the pills in a box 3 times a week.", "box 3")]
     [InlineData("Foley: 3 way catheter placed.", "3 way")]
     public void Oral_doses_and_labelled_devices_stay(string text, string words) => AssertKept(text, words);
 
