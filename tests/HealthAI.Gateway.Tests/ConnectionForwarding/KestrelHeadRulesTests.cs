@@ -1,13 +1,12 @@
 using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
+using System.Globalization;
 
 namespace HealthAI.Gateway.Tests.ConnectionForwarding;
 
 /// <summary>
 /// Rules Kestrel applies to a request head hold on the connection-level path too: an operator's lower head limits
-/// (<see cref="KestrelServerOptions.Limits"/>) and the Host value's syntax. A head outside them is handed to Kestrel, whose answer the client gets,
+/// (<c>Kestrel:Limits</c>, bound by the gateway) and the Host value's syntax. A head outside them is handed to Kestrel, whose answer the client gets,
 /// and nothing reaches the destination.
 /// </summary>
 public sealed class KestrelHeadRulesTests : ForwardingDestinations
@@ -18,8 +17,7 @@ public sealed class KestrelHeadRulesTests : ForwardingDestinations
     [InlineData("MaxRequestLineSize", 64, 0, 414)]
     public async Task A_head_over_Kestrels_configured_limits_gets_Kestrels_answer(string limit, int value, int extraHeaders, int status)
     {
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, services: services =>
-            services.Configure<KestrelServerOptions>(kestrel => SetLimit(kestrel.Limits, limit, value)));
+        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, settings => settings[$"Kestrel:Limits:{limit}"] = value.ToString(CultureInfo.InvariantCulture));
         using var client = gateway.CreateClient(TestTokens.Create());
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/deidentify?padding=" + new string('p', 80))
         {
@@ -40,8 +38,7 @@ public sealed class KestrelHeadRulesTests : ForwardingDestinations
     [Fact]
     public async Task A_head_within_Kestrels_configured_limits_is_still_forwarded_at_the_connection()
     {
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, services: services =>
-            services.Configure<KestrelServerOptions>(kestrel => SetLimit(kestrel.Limits, "MaxRequestHeaderCount", 10)));
+        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, settings => settings["Kestrel:Limits:MaxRequestHeaderCount"] = "10");
         using var client = gateway.CreateClient(TestTokens.Create());
 
         using var response = await client.PostAsync("/v1/deidentify", new StringContent("{\"text\":\"x\"}", Encoding.UTF8, "application/json"), Ct);
@@ -49,22 +46,6 @@ public sealed class KestrelHeadRulesTests : ForwardingDestinations
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(new[] { 200 }, await gateway.ForwardedAsync(1, Ct));
         Assert.Empty(gateway.HandOvers);
-    }
-
-    private static void SetLimit(KestrelServerLimits limits, string limit, int value)
-    {
-        switch (limit)
-        {
-            case "MaxRequestHeaderCount":
-                limits.MaxRequestHeaderCount = value;
-                break;
-            case "MaxRequestHeadersTotalSize":
-                limits.MaxRequestHeadersTotalSize = value;
-                break;
-            default:
-                limits.MaxRequestLineSize = value;
-                break;
-        }
     }
 
     [Theory]
