@@ -110,8 +110,11 @@ internal static class ClinicalVocabulary
         "stepson", "stepdaughter", "named", "dtr", "sis", "bro", "sil", "dil", "social",
     ];
 
-    /// <summary>Words that introduce the next word(s) as names (these rules only fire on words that are not ordinary English).</summary>
-    public static readonly string[] WeakNameCues = ["and", "&", "with", "w/", "to", "from", "by", "per", "cc", "cc:", "notified", "paged"];
+    /// <summary>
+    /// Words after which a capitalized surname that is also an English word is a name, mid-sentence in mixed-case text ("seen by
+    /// Smith", "discussed with Young", "paged Hill"). Not "to": "advance to House diet", "dressing to Left leg".
+    /// </summary>
+    public static readonly string[] WeakNameCues = ["with", "by", "per", "notified", "paged", "called"];
 
     /// <summary>Words after which a place is expected.</summary>
     public static readonly string[] PlaceCues =

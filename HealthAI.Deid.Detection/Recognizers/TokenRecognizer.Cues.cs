@@ -295,6 +295,28 @@ internal sealed partial class TokenRecognizer
             || verb.Equals("sent", StringComparison.OrdinalIgnoreCase) || verb.Equals("taken", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// "seen by Smith and Patel", "Wood and Price": a capitalized name, in mixed-case text, joined by "and" to a detected name in
+    /// the same capitalized form. Both must be lexicon names: "Pain and Fever" and "Heart and Lung" stay.
+    /// </summary>
+    private static bool IsListedWithName(ReadOnlySpan<char> text, ReadOnlySpan<Token> tokens, int index)
+    {
+        var token = tokens[index];
+        if ((token.Flags & TokenFlags.Name) == 0 || (token.Flags & TokenFlags.Stop) != 0 || !IsStrictTitleCase(text, token)
+            || token.End - token.Start < 3)
+        {
+            return false;
+        }
+
+        return (index + 2 < tokens.Length && IsListPartner(text, tokens[index + 1], tokens[index + 2], token, tokens[index + 2]))
+            || (index >= 2 && IsListPartner(text, tokens[index - 1], tokens[index - 2], tokens[index - 2], token));
+    }
+
+    private static bool IsListPartner(ReadOnlySpan<char> text, Token and, Token partner, Token left, Token right) =>
+        IsWord(text, and, "and") && partner.ResultType == PhiType.Name && partner.Result is not null
+        && (partner.Flags & TokenFlags.Name) != 0 && IsStrictTitleCase(text, partner)
+        && text[left.End..and.Start].SequenceEqual(" ") && text[and.End..right.Start].SequenceEqual(" ");
+
     private static bool IsWord(ReadOnlySpan<char> text, Token token, string word) =>
         text[token.Start..token.End].Equals(word, StringComparison.OrdinalIgnoreCase);
 

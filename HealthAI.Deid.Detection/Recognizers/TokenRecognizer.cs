@@ -46,6 +46,7 @@ internal sealed partial class TokenRecognizer
         Add(context.Clinical.Words, TokenFlags.Stop);
         Add(EmployerCues, TokenFlags.EmployerCue);
         Add(PhoneCues, TokenFlags.PhoneCue);
+        Add(ClinicalVocabulary.WeakNameCues, TokenFlags.SurnameCue);
         _flags = table.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -228,9 +229,11 @@ internal sealed partial class TokenRecognizer
                 // "TRANSFERRED FROM KESSLER", "admitted from Hrbor": after a transfer, a capitalized word no list knows is a place.
                 Mark(ref token, PhiType.Location, "unknown-word-after-transfer");
             }
-            else if (isName && (!isCommon || (flags & TokenFlags.GivenName) != 0) && IsStrictTitleCase(text, token) && lowercaseBefore
-                && !isStop && length > 2)
+            else if (isName && (!isCommon || (flags & TokenFlags.GivenName) != 0 || (previous & TokenFlags.SurnameCue) != 0)
+                && IsStrictTitleCase(text, token) && lowercaseBefore && !isStop && length > 2)
             {
+                // Mid-sentence in mixed case, a capitalized name is one when it is no word, a given name, or a surname after a
+                // word that introduces a person ("seen by Smith", "handoff given to White").
                 Mark(ref token, PhiType.Name, "capitalized-name-in-lowercase-text");
             }
             else if ((flags & TokenFlags.GivenName) != 0 && (flags & NotNameParts) == 0 && !isStop && length > 2
@@ -311,6 +314,11 @@ internal sealed partial class TokenRecognizer
                     && IsJoined(text, token, tokens[i + 1], allowComma: true);
                 if (!leftIsName && !rightIsName)
                 {
+                    if (IsListedWithName(text, tokens, i))
+                    {
+                        Mark(ref token, PhiType.Name, "name-in-list");
+                    }
+
                     continue;
                 }
 
@@ -624,5 +632,6 @@ internal sealed partial class TokenRecognizer
         PhraseStart = 65536,
         EmployerCue = 131072,
         PhoneCue = 262144,
+        SurnameCue = 524288,
     }
 }

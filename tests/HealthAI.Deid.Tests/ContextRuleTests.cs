@@ -68,6 +68,26 @@ public sealed class ContextRuleTests
         AssertKept(text, word);
 
     [Theory]
+    [InlineData("Patient was seen by Smith and Patel this morning.", "Smith")]
+    [InlineData("Patient was seen by Smith and Patel this morning.", "Patel")]
+    [InlineData("Handoff given by White at 1900.", "White")]
+    [InlineData("Seen jointly with Wood and Price today.", "Wood")]
+    [InlineData("Seen jointly with Wood and Price today.", "Price")]
+    [InlineData("Plan discussed with Young, who agrees.", "Young")]
+    [InlineData("Results paged Hill overnight.", "Hill")]
+    public void A_capitalized_surname_after_a_person_cue_or_listed_with_a_name_is_a_name(string text, string name) =>
+        AssertFound(text, name, PhiType.Name);
+
+    [Theory]
+    [InlineData("Complains of Pain and Fever since Monday.", "Pain")]
+    [InlineData("Referred to Physical Therapy for gait.", "Physical")]
+    [InlineData("BP improved with Lasix and rest.", "Lasix")]
+    [InlineData("seen by white coat team", "white")]
+    [InlineData("Plan to advance to House diet.", "House")]
+    [InlineData("Dressing to Left leg changed.", "Left")]
+    public void Capitalized_terms_after_a_person_cue_and_all_capitals_stay(string text, string word) => AssertKept(text, word);
+
+    [Theory]
     [InlineData("Ms. Alvarez called for update.", "Alvarez")]
     [InlineData("BP 88/40, NP CAROL AWARE, HESPAN GIVEN.", "CAROL")]
     [InlineData("transfer note: mrs cohen is a pleasant woman.", "cohen")]
