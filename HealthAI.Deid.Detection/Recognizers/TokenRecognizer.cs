@@ -554,7 +554,13 @@ internal sealed partial class TokenRecognizer
                 if (rest.StartsWith(phrase, StringComparison.OrdinalIgnoreCase)
                     && (rest.Length == phrase.Length || !char.IsLetter(rest[phrase.Length])))
                 {
-                    token.Result = null;
+                    // The whole phrase stays: its later words ("Coma Scale", "-Weiss") were taken in beside the first.
+                    var end = token.Start + phrase.Length;
+                    for (var k = i; k < tokens.Length && tokens[k].Start < end; k++)
+                    {
+                        tokens[k].Result = null;
+                    }
+
                     break;
                 }
             }

@@ -68,6 +68,8 @@ public sealed class DetectorTests
     [InlineData("Foley catheter draining clear yellow urine.")]
     [InlineData("History of Parkinson's disease and Bell's palsy.")]
     [InlineData("Swan-Ganz placed; Down syndrome noted.")]
+    [InlineData("Glasgow Coma Scale 14 on arrival.")]
+    [InlineData("Endoscopy showed a Mallory-Weiss tear.")]
     public void Eponyms_stay(string text)
     {
         var spans = TestDetector.Instance.Detect(text);
