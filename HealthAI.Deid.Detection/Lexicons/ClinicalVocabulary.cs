@@ -79,6 +79,9 @@ internal static class ClinicalVocabulary
         "sengstaken-blakemore", "minnesota tube", "ambu", "yankauer", "coude", "pigtail", "hickman", "groshong", "quinton",
         "mahurkar", "broviac", "greenfield filter", "ace wrap", "ace bandage", "thompson", "tegaderm", "duoderm", "kerlix",
         "wolff-parkinson-white", "mallory-weiss", "zenker's", "meckel's", "virchow's", "bence jones", "foley's",
+        "romberg", "braden scale", "braden score", "phalen's", "brudzinski", "ranson's criteria", "ranson criteria", "ludwig's angina",
+        "kawasaki disease", "lachman", "mcmurray", "epley", "auspitz", "broca's", "holter", "kaplan-meier", "austin flint",
+        "ehlers-danlos", "richmond agitation", "montreal cognitive",
     ];
 
     /// <summary>Titles that make the next word a name ("Dr. Parkinson" goes).</summary>

@@ -288,7 +288,7 @@ internal static partial class PatternRecognizer
         var end = after.IndexOfAnyExceptInRange('a', 'z');
         var word = end < 0 ? after : after[..end];
         return !(word.IsEmpty || word.SequenceEqual("of") || word.SequenceEqual("at") || word.SequenceEqual("and") || word.SequenceEqual("in")
-            || word.SequenceEqual("to") || word.SequenceEqual("for") || word.SequenceEqual("or"));
+            || word.SequenceEqual("to") || word.SequenceEqual("for") || word.SequenceEqual("or") || word.SequenceEqual("with"));
     }
 
     /// <summary>"@ 1900", "~1930", "due 2030": a clock time in military form, not a year.</summary>

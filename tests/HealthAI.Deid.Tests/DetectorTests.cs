@@ -70,6 +70,10 @@ public sealed class DetectorTests
     [InlineData("Swan-Ganz placed; Down syndrome noted.")]
     [InlineData("Glasgow Coma Scale 14 on arrival.")]
     [InlineData("Endoscopy showed a Mallory-Weiss tear.")]
+    [InlineData("Romberg negative; Braden Scale 14; Holter monitor placed.")]
+    [InlineData("Lachman and McMurray tests negative; Epley maneuver done.")]
+    [InlineData("History of Ehlers-Danlos; Montreal Cognitive Assessment 24/30.")]
+    [InlineData("Richmond Agitation-Sedation Scale -1 overnight.")]
     public void Eponyms_stay(string text)
     {
         var spans = TestDetector.Instance.Detect(text);
@@ -99,6 +103,7 @@ public sealed class DetectorTests
     [InlineData("surgery July 22nd", "July 22nd")]
     [InlineData("cath on 22 Jul", "22 Jul")]
     [InlineData("due back on the 3rd", "3rd")]
+    [InlineData("returned on the 9th with fever", "9th")]
     [InlineData("s/p MI '92", "92")]
     [InlineData("a 93 yo woman", "93")]
     public void Dates_and_ages_go(string text, string value)
