@@ -312,6 +312,9 @@ internal sealed partial class TokenRecognizer
             || (index >= 2 && IsListPartner(text, tokens[index - 1], tokens[index - 2], tokens[index - 2], token));
     }
 
+    private static bool IsDetectedName(ReadOnlySpan<Token> tokens, int index) =>
+        (uint)index < (uint)tokens.Length && tokens[index].Result is not null && tokens[index].ResultType == PhiType.Name;
+
     private static bool IsListPartner(ReadOnlySpan<char> text, Token and, Token partner, Token left, Token right) =>
         IsWord(text, and, "and") && partner.ResultType == PhiType.Name && partner.Result is not null
         && (partner.Flags & TokenFlags.Name) != 0 && IsStrictTitleCase(text, partner)

@@ -314,7 +314,9 @@ internal sealed partial class TokenRecognizer
                     && IsJoined(text, token, tokens[i + 1], allowComma: true);
                 if (!leftIsName && !rightIsName)
                 {
-                    if (IsListedWithName(text, tokens, i))
+                    // Most words are no name, or have no detected name two words away: those checks come first.
+                    if ((token.Flags & (TokenFlags.Name | TokenFlags.Stop)) == TokenFlags.Name
+                        && (IsDetectedName(tokens, i + 2) || IsDetectedName(tokens, i - 2)) && IsListedWithName(text, tokens, i))
                     {
                         Mark(ref token, PhiType.Name, "name-in-list");
                     }
