@@ -72,6 +72,7 @@ internal static partial class PatternRecognizer
         new("id-cue-or-long-number", PhiType.Id, PatternRules.OtherIdentifier, (_, m, _) => !IsSizeRangeOrWord(m), Value.Trailing),
         new("zip", PhiType.Location, PatternRules.Zip(), FollowsStateOrZipCue),
         new("street-address", PhiType.Location, PatternRules.StreetAddress(), IsPlausibleStreet),
+        new("apartment", PhiType.Location, PatternRules.ApartmentNumber()),
         new("po-box", PhiType.Location, PatternRules.PostOfficeBox(), (t, _, s) => PostOfficeStart(t, s) < s, ExtendStart: PostOfficeStart),
     ];
 
@@ -172,7 +173,55 @@ internal static partial class PatternRecognizer
             }
         }
 
+        // A list of days carries the first one's cue: "on the 3rd, 5th, and 7th".
+        return PreviousListedOrdinal(before) is var previous and >= 0 && FirstOfListFollowsDayCue(text, previous);
+    }
+
+    // A list's first day needs a cue stronger than "the" alone: "the 1st, 2nd and 3rd fingers" are no dates.
+    private static bool FirstOfListFollowsDayCue(ReadOnlySpan<char> text, int start)
+    {
+        var before = text[..start].TrimEnd();
+        if (PreviousListedOrdinal(before) is var previous and >= 0)
+        {
+            return FirstOfListFollowsDayCue(text, previous);
+        }
+
+        if (EndsWithWord(before, "the"))
+        {
+            before = before[..^3].TrimEnd();
+        }
+
+        foreach (var cue in DayCues)
+        {
+            if (cue != "the" && EndsWithWord(before, cue))
+            {
+                return true;
+            }
+        }
+
         return false;
+    }
+
+    /// <summary>Where the ordinal day before a list separator (",", "and", "&amp;") starts; -1 when there is none.</summary>
+    private static int PreviousListedOrdinal(ReadOnlySpan<char> before)
+    {
+        var trimmed = EndsWithWord(before, "and") ? before[..^3].TrimEnd() : before.EndsWith('&') ? before[..^1].TrimEnd() : before;
+        trimmed = trimmed.EndsWith(',') ? trimmed[..^1].TrimEnd() : trimmed;
+        if (trimmed.Length == before.Length || trimmed.Length < 3 || !char.IsAsciiLetter(trimmed[^1]) || !char.IsAsciiDigit(trimmed[^3]))
+        {
+            return -1;
+        }
+
+        var suffix = trimmed[^2..];
+        if (!(suffix.Equals("st", StringComparison.OrdinalIgnoreCase) || suffix.Equals("nd", StringComparison.OrdinalIgnoreCase)
+            || suffix.Equals("rd", StringComparison.OrdinalIgnoreCase) || suffix.Equals("th", StringComparison.OrdinalIgnoreCase)))
+        {
+            return -1;
+        }
+
+        var digits = trimmed.Length - 3;
+        var first = digits > 0 && char.IsAsciiDigit(trimmed[digits - 1]) ? digits - 1 : digits;
+        return first > 0 && char.IsLetterOrDigit(trimmed[first - 1]) ? -1 : first;
     }
 
     private static bool FollowsStateOrZipCue(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)

@@ -212,12 +212,16 @@ internal static partial class PatternRules
     [GeneratedRegex(@"\b\d{5}(?:-\d{4})?\b", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture)]
     public static partial Regex Zip();
 
+    // Apartment and suite numbers: "Apt 12", "Apt. 4B", "Suite 200", "apartment #3".
+    [GeneratedRegex(@"\b(?:apt|apartment|suite|ste)\.?\s*#?\s*\d{1,5}[a-z]?\b", Options)]
+    public static partial Regex ApartmentNumber();
+
     // Post office boxes: "PO Box 118", "P.O. Box 42", "post office box 7". The expression starts at "box" (a literal to search
     // for, where "po" would start at every 'p'); the recognizer wants the "PO" before it and takes it in.
     [GeneratedRegex(@"\bbox\s*#?\s*\d{1,6}\b", Options)]
     public static partial Regex PostOfficeBox();
 
     // Street addresses: "12 Main St", "4400 North Charles Street".
-    [GeneratedRegex(@"\b\d{1,5}\s+(?:[nsew]\.?\s+)?(?:[a-z][a-z'-]+\s+){1,3}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|ter|circle|cir|highway|hwy|parkway|pkwy|pike|square|sq)\b\.?", Options)]
+    [GeneratedRegex(@"\b\d{1,5}\s+(?:[nsew]\.?\s+)?(?:(?:[a-z][a-z'-]+|\d{1,3}(?:st|nd|rd|th))\s+){1,3}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|ter|circle|cir|highway|hwy|parkway|pkwy|pike|square|sq)\b\.?", Options)]
     public static partial Regex StreetAddress();
 }

@@ -68,6 +68,23 @@ public sealed class PatternRuleTests
     public void Short_dates_after_an_event_or_a_visit_go(string text, string date) => AssertFound(text, date, PhiType.Date);
 
     [Theory]
+    [InlineData("Dialysis on the 3rd, 5th, and 7th of this month.", "5th")]
+    [InlineData("Dialysis on the 3rd, 5th, and 7th of this month.", "7th")]
+    [InlineData("Seen since the 2nd & 9th.", "9th")]
+    public void Days_listed_after_a_day_cue_go(string text, string day) => AssertFound(text, day, PhiType.Date);
+
+    [Theory]
+    [InlineData("Swelling of the 1st, 2nd and 3rd fingers.", "2nd")]
+    [InlineData("Grade 2, 3rd degree burns on the arm.", "3rd")]
+    public void Ordinals_listed_without_a_day_cue_stay(string text, string ordinal) => AssertKept(text, ordinal);
+
+    [Theory]
+    [InlineData("Lives at 350 5th Ave with her son.", "350 5th Ave")]
+    [InlineData("Home: 88 Harbor View Dr, Apt 12, second floor.", "Apt 12")]
+    [InlineData("Office at 10 Main St, Suite 200.", "Suite 200")]
+    public void Ordinal_streets_and_apartment_numbers_are_locations(string text, string place) => AssertFound(text, place, PhiType.Location);
+
+    [Theory]
     [InlineData("Rales 1/3 up bilaterally.", "1/3")]
     [InlineData("Given 1/2 tab of lorazepam.", "1/2")]
     [InlineData("Strength 3/4 in the left leg.", "3/4")]
