@@ -312,6 +312,13 @@ internal sealed partial class TokenRecognizer
             || (index >= 2 && IsListPartner(text, tokens[index - 1], tokens[index - 2], tokens[index - 2], token));
     }
 
+    private static bool IsOApostropheSurname(ReadOnlySpan<char> text, Token token)
+    {
+        var word = text[token.Start..token.End];
+        return word.Length >= 5 && word[0] is 'O' or 'o' && word[1] == '\'' && char.IsUpper(word[2])
+            && !word.Equals("o'clock", StringComparison.OrdinalIgnoreCase);
+    }
+
     private static bool IsDetectedName(ReadOnlySpan<Token> tokens, int index) =>
         (uint)index < (uint)tokens.Length && tokens[index].Result is not null && tokens[index].ResultType == PhiType.Name;
 

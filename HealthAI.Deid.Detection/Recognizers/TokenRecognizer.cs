@@ -244,6 +244,11 @@ internal sealed partial class TokenRecognizer
                 // notes ("WILL SMITH THE PT") case says nothing.
                 Mark(ref token, PhiType.Name, "given-name-and-surname");
             }
+            else if (IsOApostropheSurname(text, token))
+            {
+                // "O'Connor", "O'BRIEN": the Irish patronymic prefix makes a surname whatever lists hold ("o'clock" aside).
+                Mark(ref token, PhiType.Name, "o-apostrophe-surname");
+            }
 
             if (IsSaint(text, token) && i + 1 < tokens.Length && IsJoined(text, token, tokens[i + 1], allowComma: false)
                 && (tokens[i + 1].Flags & TokenFlags.Stop) == 0

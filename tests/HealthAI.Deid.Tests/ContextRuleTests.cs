@@ -79,6 +79,18 @@ public sealed class ContextRuleTests
         AssertFound(text, name, PhiType.Name);
 
     [Theory]
+    [InlineData("O'Connor, Patrick - 78M - bed 12", "O'Connor")]
+    [InlineData("O'Connor, Patrick - 78M - bed 12", "Patrick")]
+    [InlineData("O'Malley was seen on rounds.", "O'Malley")]
+    [InlineData("FAMILY: O'BRIEN AT BEDSIDE.", "O'BRIEN")]
+    public void Surnames_with_the_O_apostrophe_prefix_are_names(string text, string name) => AssertFound(text, name, PhiType.Name);
+
+    [Theory]
+    [InlineData("Meds given at 9 o'clock.", "o'clock")]
+    [InlineData("Next dose at 10 O'Clock.", "O'Clock")]
+    public void The_hour_stays(string text, string word) => AssertKept(text, word);
+
+    [Theory]
     [InlineData("Complains of Pain and Fever since Monday.", "Pain")]
     [InlineData("Referred to Physical Therapy for gait.", "Physical")]
     [InlineData("BP improved with Lasix and rest.", "Lasix")]
