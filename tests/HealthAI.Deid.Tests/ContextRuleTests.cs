@@ -1,4 +1,5 @@
 using HealthAI.Deid.Detection;
+using static HealthAI.Deid.Tests.TestDetector;
 
 namespace HealthAI.Deid.Tests;
 
@@ -8,26 +9,6 @@ namespace HealthAI.Deid.Tests;
 /// </summary>
 public sealed class ContextRuleTests
 {
-    private static bool Covered(string text, string value, PhiType? type = null)
-    {
-        var start = text.IndexOf(value, StringComparison.Ordinal);
-        Assert.True(start >= 0, $"'{value}' is not in the sentence");
-        return TestDetector.Instance.Detect(text)
-            .Any(s => s.Start <= start && s.End >= start + value.Length && (type is null || s.Type == type));
-    }
-
-    private static void AssertFound(string text, string value, PhiType? type = null) =>
-        Assert.True(Covered(text, value, type),
-            $"'{value}' not found as {type?.ToString() ?? "PHI"}; detections: {string.Join(", ", TestDetector.Texts(text, TestDetector.Instance.Detect(text)))}");
-
-    private static void AssertKept(string text, string value)
-    {
-        var start = text.IndexOf(value, StringComparison.Ordinal);
-        Assert.True(start >= 0, $"'{value}' is not in the sentence");
-        var hits = TestDetector.Instance.Detect(text).Where(s => s.Start < start + value.Length && start < s.End).ToList();
-        Assert.True(hits.Count == 0, $"'{value}' was removed: {string.Join(", ", TestDetector.Texts(text, hits))}");
-    }
-
     [Theory]
     [InlineData("CONT MECH VENT SUPPORT. HUO 30-40CC.", "MECH")]
     [InlineData("CONT MECH VENT SUPPORT. HUO 30-40CC.", "HUO")]

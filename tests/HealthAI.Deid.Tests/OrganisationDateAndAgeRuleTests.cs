@@ -1,4 +1,5 @@
 using HealthAI.Deid.Detection;
+using static HealthAI.Deid.Tests.TestDetector;
 
 namespace HealthAI.Deid.Tests;
 
@@ -10,23 +11,6 @@ namespace HealthAI.Deid.Tests;
 public sealed class OrganisationDateAndAgeRuleTests
 {
     private static List<PhiSpan> Detect(string text) => TestDetector.Instance.Detect(text);
-
-    private static void AssertFound(string text, string value, PhiType? type = null)
-    {
-        var start = text.IndexOf(value, StringComparison.Ordinal);
-        Assert.True(start >= 0, $"'{value}' is not in the sentence");
-        var spans = Detect(text);
-        Assert.True(spans.Any(s => s.Start <= start && s.End >= start + value.Length && (type is null || s.Type == type)),
-            $"'{value}' not found as {type?.ToString() ?? "PHI"}; detections: {string.Join(", ", TestDetector.Texts(text, spans))}");
-    }
-
-    private static void AssertKept(string text, string value)
-    {
-        var start = text.IndexOf(value, StringComparison.Ordinal);
-        Assert.True(start >= 0, $"'{value}' is not in the sentence");
-        var hits = Detect(text).Where(s => s.Start < start + value.Length && start < s.End).ToList();
-        Assert.True(hits.Count == 0, $"'{value}' was removed: {string.Join(", ", TestDetector.Texts(text, hits))}");
-    }
 
     [Theory]
     [InlineData("SOCIAL: WIFE IS CEO OF ZENTROVA, 2 SONS.", "ZENTROVA")]

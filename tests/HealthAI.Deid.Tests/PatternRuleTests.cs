@@ -1,4 +1,5 @@
 using HealthAI.Deid.Detection;
+using static HealthAI.Deid.Tests.TestDetector;
 
 namespace HealthAI.Deid.Tests;
 
@@ -9,23 +10,6 @@ namespace HealthAI.Deid.Tests;
 /// </summary>
 public sealed class PatternRuleTests
 {
-    private static void AssertFound(string text, string value, PhiType type)
-    {
-        var start = text.IndexOf(value, StringComparison.Ordinal);
-        Assert.True(start >= 0, $"'{value}' is not in the sentence");
-        var spans = TestDetector.Instance.Detect(text);
-        Assert.True(spans.Any(s => s.Start <= start && s.End >= start + value.Length && s.Type == type),
-            $"'{value}' not found as {type}; detections: {string.Join(", ", TestDetector.Texts(text, spans))}");
-    }
-
-    private static void AssertKept(string text, string value)
-    {
-        var start = text.IndexOf(value, StringComparison.Ordinal);
-        Assert.True(start >= 0, $"'{value}' is not in the sentence");
-        var hits = TestDetector.Instance.Detect(text).Where(s => s.Start < start + value.Length && start < s.End).ToList();
-        Assert.True(hits.Count == 0, $"'{value}' was removed: {string.Join(", ", TestDetector.Texts(text, hits))}");
-    }
-
     [Theory]
     [InlineData("SSN: 512.38.4471 verified at registration.", "512.38.4471")]
     [InlineData("Pt gave SSN 512/38/4471 to the clerk.", "512/38/4471")]
