@@ -9,9 +9,16 @@ namespace HealthAI.Gateway.Authentication;
 internal static class ClientIdentity
 {
     /// <summary>The client id of an authenticated caller, or null. One pass over the claims, whatever their number.</summary>
-    public static string? Of(ClaimsPrincipal user)
+    public static string? Of(ClaimsPrincipal user) => Of(user, out _);
+
+    /// <summary>
+    /// The client id and the token's issuer (<c>iss</c>). Client ids are only unique within an issuer: with several accepted
+    /// issuers, the same id from two of them is two clients.
+    /// </summary>
+    public static string? Of(ClaimsPrincipal user, out string? issuer)
     {
         string? azp = null, clientId = null, appId = null, subject = null;
+        issuer = null;
         foreach (var identity in user.Identities)
         {
             if (!identity.IsAuthenticated)
@@ -35,6 +42,9 @@ internal static class ClientIdentity
                         break;
                     case "sub":
                         subject ??= claim.Value;
+                        break;
+                    case "iss":
+                        issuer ??= claim.Value;
                         break;
                 }
             }

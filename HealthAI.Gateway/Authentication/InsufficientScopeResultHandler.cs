@@ -13,7 +13,11 @@ internal sealed class InsufficientScopeResultHandler : IAuthorizationMiddlewareR
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (authorizeResult.Forbidden)
+        // Only a scope that is missing makes the 403 "insufficient_scope"; a missing role names no scope to ask for. The scope
+        // handler fails explicitly, with itself as the reason.
+        if (authorizeResult.Forbidden && authorizeResult.AuthorizationFailure is { } failure
+            && (failure.FailureReasons.Any(reason => reason.Handler is ScopeRequirementHandler)
+                || failure.FailedRequirements.Any(requirement => requirement is ScopeRequirement)))
         {
             foreach (var requirement in policy.Requirements)
             {

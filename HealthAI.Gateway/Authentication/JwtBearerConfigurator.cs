@@ -40,6 +40,7 @@ internal sealed class JwtBearerConfigurator(IOptions<BearerTokenOptions> bearerO
         // Authorization too), and storing it costs a dictionary of strings on every request.
         options.SaveToken = false;
 
+        var keys = CreateSigningKeys(settings, issuers, out var keyIssuers);
         options.TokenValidationParameters = new TokenValidationParameters
         {
             ValidateIssuer = true,
@@ -51,7 +52,8 @@ internal sealed class JwtBearerConfigurator(IOptions<BearerTokenOptions> bearerO
             ValidateIssuerSigningKey = true,
             RequireSignedTokens = true,
             ValidAlgorithms = settings.ValidAlgorithms.Count > 0 ? settings.ValidAlgorithms.ToArray() : DefaultAlgorithms,
-            IssuerSigningKeys = CreateSigningKeys(settings, issuers),
+            IssuerSigningKeys = keys,
+            IssuerSigningKeyValidator = (key, token, _) => IsKeyOfIssuer(keyIssuers, key, token) && PassesDefaultKeyChecks(key, token),
             ClockSkew = settings.ClockSkew,
             NameClaimType = "sub",
             RoleClaimType = "roles",
@@ -68,9 +70,27 @@ internal sealed class JwtBearerConfigurator(IOptions<BearerTokenOptions> bearerO
 
     public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
 
-    // A key bound to one issuer only verifies that issuer's tokens, as ASP.NET Core's own reader of this layout does.
-    private static List<SecurityKey> CreateSigningKeys(BearerTokenOptions settings, string[] issuers)
+    /// <summary>
+    /// A key bound to an issuer (<c>SigningKeys:i:Issuer</c>) verifies that issuer's tokens only: IdentityModel tries every key
+    /// whatever the token's <c>iss</c>, so without this whoever holds one issuer's key could sign tokens that claim another
+    /// accepted issuer. Keys bound to none (and the authority's, from its metadata) verify any accepted issuer's tokens.
+    /// </summary>
+    private static bool IsKeyOfIssuer(Dictionary<SecurityKey, string> keyIssuers, SecurityKey key, SecurityToken token) =>
+        !keyIssuers.TryGetValue(key, out var issuer) || string.Equals(issuer, token.Issuer, StringComparison.Ordinal);
+
+    // A validator replaces IdentityModel's own key checks (a certificate's validity period, for keys from metadata): kept here.
+    private static readonly TokenValidationParameters DefaultKeyChecks = new() { ValidateIssuerSigningKey = true };
+
+    private static bool PassesDefaultKeyChecks(SecurityKey key, SecurityToken token)
     {
+        Validators.ValidateIssuerSecurityKey(key, token, DefaultKeyChecks);
+        return true;
+    }
+
+    // Keys bound to an issuer not accepted here are left out, as ASP.NET Core's own reader of this layout does.
+    private static List<SecurityKey> CreateSigningKeys(BearerTokenOptions settings, string[] issuers, out Dictionary<SecurityKey, string> keyIssuers)
+    {
+        keyIssuers = new Dictionary<SecurityKey, string>(ReferenceEqualityComparer.Instance);
         var keys = new List<SecurityKey>(settings.SigningKeys.Count);
         foreach (var key in settings.SigningKeys)
         {
@@ -84,7 +104,12 @@ internal sealed class JwtBearerConfigurator(IOptions<BearerTokenOptions> bearerO
                 continue;
             }
 
-            keys.Add(new SymmetricSecurityKey(Convert.FromBase64String(key.Value)) { KeyId = NullIfEmpty(key.Id) });
+            var signingKey = new SymmetricSecurityKey(Convert.FromBase64String(key.Value)) { KeyId = NullIfEmpty(key.Id) };
+            keys.Add(signingKey);
+            if (!string.IsNullOrWhiteSpace(key.Issuer))
+            {
+                keyIssuers[signingKey] = key.Issuer;
+            }
         }
 
         return keys;

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace HealthAI.Gateway.ConnectionForwarding;
 
 /// <summary>A bearer token the gateway's own authentication accepted, and what authorization decided for it, route by route.</summary>
-internal sealed class CallerAdmission(ClaimsPrincipal principal, string? clientId, int routeCount)
+internal sealed class CallerAdmission(ClaimsPrincipal principal, string? clientId, string? issuer, int routeCount)
 {
     private const int Unknown = 0, Allowed = 1, Denied = 2;
     private readonly int[] _decisions = new int[routeCount];
@@ -19,7 +19,7 @@ internal sealed class CallerAdmission(ClaimsPrincipal principal, string? clientI
 
     public string? ClientId { get; } = clientId;
 
-    public RateLimitPartitionKey PartitionKey { get; } = new(clientId, null);
+    public RateLimitPartitionKey PartitionKey { get; } = new(clientId, null, Issuer: issuer);
 
     /// <summary>True or false once decided for the route, null while authorization has not been asked.</summary>
     public bool? IsAllowed(int routeIndex) => Volatile.Read(ref _decisions[routeIndex]) switch
@@ -94,7 +94,7 @@ internal sealed class CallerAdmissions(
         }
 
         var now = timeProvider.GetUtcNow();
-        var admission = new CallerAdmission(principal, ClientIdentity.Of(principal), routeCount);
+        var admission = new CallerAdmission(principal, ClientIdentity.Of(principal, out var issuer), issuer, routeCount);
         _admissions.Remember(token, admission, _admissions.UsableUntil(result.Properties?.ExpiresUtc, _bearer.ClockSkew, now), now);
         return admission;
     }

@@ -42,7 +42,10 @@ public static class GatewayAuthenticationExtensions
 
                 if (policy.Roles.Count > 0)
                 {
-                    p.RequireRole(policy.Roles);
+                    // Entra ID issues "roles"; other issuers (Keycloak mappers, Auth0 rules) often "role": either counts.
+                    var roles = policy.Roles.ToArray();
+                    p.RequireAssertion(context => context.User.HasClaim(claim =>
+                        claim.Type is "roles" or "role" && Array.IndexOf(roles, claim.Value) >= 0));
                 }
             });
         }

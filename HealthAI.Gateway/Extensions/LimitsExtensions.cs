@@ -53,10 +53,10 @@ public static class GatewayLimitsExtensions
         return app;
     }
 
-    /// <summary>The client a token was issued to, else its subject, else the remote address for anonymous callers.</summary>
+    /// <summary>The client a token was issued to (else its subject) within its issuer, else the remote address for anonymous callers.</summary>
     internal static RateLimitPartitionKey PartitionKey(HttpContext context) =>
-        ClientIdentity.Of(context.User) is { } client
-            ? new RateLimitPartitionKey(client, null)
+        ClientIdentity.Of(context.User, out var issuer) is { } client
+            ? new RateLimitPartitionKey(client, null, Issuer: issuer)
             : new RateLimitPartitionKey(null, context.Connection.RemoteIpAddress);
 
     private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)

@@ -117,10 +117,42 @@ public sealed class AuthenticationTests(GatewayFixture fixture) : IClassFixture<
         var withRole = await AnalyzeAsync(TestTokens.Create(roles: ["records-officer"]), app);
         var roleWithoutScope = await AnalyzeAsync(TestTokens.Create(scopes: "models.read", roles: ["clinician"]), app);
 
+        var withRoleClaim = await AnalyzeAsync(TestTokens.Create(roles: ["clinician"], roleClaim: "role"), app);
+
         Assert.Equal(HttpStatusCode.Forbidden, withoutRole.StatusCode);
+        // The token has the scope; only the role is missing, so the 403 names no scope to ask for.
+        Assert.Empty(withoutRole.Headers.WwwAuthenticate);
         Assert.Equal(HttpStatusCode.Forbidden, withOtherRole.StatusCode);
         Assert.Equal(HttpStatusCode.OK, withRole.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, withRoleClaim.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, roleWithoutScope.StatusCode);
+        Assert.Contains("insufficient_scope", roleWithoutScope.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AKeyBoundToOneIssuer_DoesNotVerifyTokensClaimingAnother()
+    {
+        // Two accepted issuers, each with its own key. Issuer A's key must not sign for issuer B.
+        const string issuerB = "https://issuer-b.test.healthai";
+        var keyB = RandomNumberGenerator.GetBytes(32);
+        var settings = GatewayApp.DefaultSettings(fixture.Deid, fixture.Tokenizer, fixture.Triton);
+        settings["Authentication:Schemes:Bearer:ValidIssuers:0"] = issuerB;
+        settings["Authentication:Schemes:Bearer:SigningKeys:1:Issuer"] = issuerB;
+        settings["Authentication:Schemes:Bearer:SigningKeys:1:Value"] = Convert.ToBase64String(keyB);
+        settings["Authentication:Schemes:Bearer:SigningKeys:1:Id"] = "key-b";
+        settings["Authentication:Schemes:Bearer:SigningKeys:1:Length"] = "32";
+        await using var app = new GatewayApp(settings);
+        var credentialsB = new SigningCredentials(new SymmetricSecurityKey(keyB) { KeyId = "key-b" }, SecurityAlgorithms.HmacSha256);
+
+        var forged = TestTokens.Create(issuer: issuerB);
+        var forgedWithoutKid = TestTokens.Create(issuer: issuerB, credentials: TestTokens.HmacWith(TestTokens.Key));
+        var genuineB = TestTokens.Create(issuer: issuerB, credentials: credentialsB);
+        var genuineA = TestTokens.Create();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AnalyzeAsync(forged, app)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await AnalyzeAsync(forgedWithoutKid, app)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await AnalyzeAsync(genuineB, app)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await AnalyzeAsync(genuineA, app)).StatusCode);
     }
 
     [Fact]

@@ -36,7 +36,8 @@ public static class TestTokens
         SigningCredentials? credentials = null,
         string subject = "client-app-1",
         string scopeClaim = "scp",
-        string[]? roles = null)
+        string[]? roles = null,
+        string roleClaim = "roles")
     {
         var now = DateTime.UtcNow;
         var nbf = notBefore ?? now.AddMinutes(-1);
@@ -47,7 +48,7 @@ public static class TestTokens
             NotBefore = nbf,
             IssuedAt = nbf,
             Expires = expires ?? now.AddMinutes(10),
-            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim(scopeClaim, scopes), .. (roles ?? []).Select(r => new Claim("roles", r))]),
+            Subject = new ClaimsIdentity([new Claim("sub", subject), new Claim(scopeClaim, scopes), .. (roles ?? []).Select(r => new Claim(roleClaim, r))]),
             SigningCredentials = credentials ?? new SigningCredentials(new SymmetricSecurityKey(Key) { KeyId = KeyId }, SecurityAlgorithms.HmacSha256),
         };
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
