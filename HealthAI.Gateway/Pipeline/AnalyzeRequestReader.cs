@@ -12,6 +12,8 @@ public sealed class AnalyzeRequestReader(IOptions<AnalyzeOptions> options)
 {
     private static readonly string[] Modes = ["placeholder", "redact", "mask", "surrogate"];
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     // Patient identifiers are short; a long one is a mistake (or a note pasted into the wrong field).
     private const int MaxIdentifierLength = 256;
 
@@ -21,8 +23,16 @@ public sealed class AnalyzeRequestReader(IOptions<AnalyzeOptions> options)
         AnalyzeRequest? note;
         if (IsPlainText(request.ContentType))
         {
-            using var reader = new StreamReader(request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
-            note = new AnalyzeRequest(await reader.ReadToEndAsync(cancellationToken));
+            // Strict UTF-8 (the route table refuses other charsets): bytes that are not UTF-8 are an error, never U+FFFD.
+            using var reader = new StreamReader(request.Body, StrictUtf8, detectEncodingFromByteOrderMarks: false);
+            try
+            {
+                note = new AnalyzeRequest(await reader.ReadToEndAsync(cancellationToken));
+            }
+            catch (DecoderFallbackException)
+            {
+                return (null, new Dictionary<string, string[]>(StringComparer.Ordinal) { ["body"] = ["The body is not valid UTF-8."] });
+            }
         }
         else
         {
@@ -85,6 +95,11 @@ public sealed class AnalyzeRequestReader(IOptions<AnalyzeOptions> options)
         else if (note.Text.Length > options.Value.MaxTextLength)
         {
             errors[prefix + "text"] = [$"The note text must be at most {options.Value.MaxTextLength} characters."];
+        }
+        else if (note.Text.Contains('\0'))
+        {
+            // No note holds NUL; UTF-16 sent as UTF-8 does, and would slip names past de-identification.
+            errors[prefix + "text"] = ["The note text must not contain NUL characters (is it UTF-16?)."];
         }
 
         if (note.Deid?.Mode is { } mode && Array.IndexOf(Modes, mode) < 0)

@@ -107,6 +107,38 @@ public sealed class LimitsTests(GatewayFixture fixture) : IClassFixture<GatewayF
     }
 
     [Theory]
+    [InlineData("text/plain; charset=utf-16")]
+    [InlineData("text/plain; charset=\"UTF-16LE\"")]
+    [InlineData("application/json; charset=iso-8859-1")]
+    public async Task ACharsetOtherThanUtf8_Is415_AndNothingReachesDeid(string contentType)
+    {
+        // Read as UTF-8, a UTF-16 note would reach de-identification as "Z\0e\0b..." and keep its names.
+        var content = new ByteArrayContent(Encoding.Unicode.GetBytes("Zebulon Quixworth feels good."));
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+
+        var response = await Client().PostAsync("/v1/notes/analyze", content, Ct);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Contains("UTF-8", (string?)(await ProblemAsync(response))["detail"], StringComparison.Ordinal);
+        Assert.Equal(0, fixture.Deid.Calls);
+    }
+
+    [Theory]
+    [InlineData("text/plain; charset=utf-8")]
+    [InlineData("text/plain; charset=\"UTF-8\"")]
+    [InlineData("text/plain; format=flowed; charset=us-ascii")]
+    [InlineData("text/plain")]
+    public async Task Utf8OrNoCharset_IsAccepted(string contentType)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("Feels good."));
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+
+        var response = await Client().PostAsync("/v1/notes/analyze", content, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
     [InlineData("image/png")]
     [InlineData("application/xml")]
     [InlineData("multipart/form-data")]

@@ -81,6 +81,26 @@ public sealed class PipelineTests(GatewayFixture fixture) : IClassFixture<Gatewa
         Assert.Equal("Call [SSN], all good.", (string?)body["deidentified"]!["text"]);
     }
 
+    [Fact]
+    public async Task PlainTextThatIsNotUtf8_Is400_AndNothingReachesDeid()
+    {
+        var client = Client();
+        // UTF-16 without a charset: valid UTF-8 bytes, but NULs between the letters.
+        var utf16 = new ByteArrayContent(Encoding.Unicode.GetBytes("Zebulon Quixworth feels good."));
+        utf16.Headers.ContentType = new("text/plain");
+        var invalid = new ByteArrayContent([0x5a, 0xff, 0xfe, 0x65]);
+        invalid.Headers.ContentType = new("text/plain");
+
+        var nul = await client.PostAsync("/v1/notes/analyze", utf16, Ct);
+        var notUtf8 = await client.PostAsync("/v1/notes/analyze", invalid, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await nul.Content.ReadAsStringAsync(Ct))!["errors"]!["text"]);
+        Assert.Equal(HttpStatusCode.BadRequest, notUtf8.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await notUtf8.Content.ReadAsStringAsync(Ct))!["errors"]!["body"]);
+        Assert.Equal(0, fixture.Deid.Calls);
+    }
+
     public static TheoryData<string, int> DeidFailures() => new()
     {
         { "500", 503 },

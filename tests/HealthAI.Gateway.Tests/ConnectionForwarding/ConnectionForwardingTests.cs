@@ -145,12 +145,13 @@ public sealed class ConnectionForwardingTests : ForwardingDestinations
     [Theory]
     [InlineData("application/json", 300_000, 413)]
     [InlineData("image/png", 10, 415)]
+    [InlineData("application/json; charset=utf-16", 10, 415)]
     public async Task The_route_tables_limits_apply(string contentType, int bytes, int status)
     {
         await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
         using var client = gateway.CreateClient(TestTokens.Create());
         using var content = new ByteArrayContent(new byte[bytes]);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
 
         using var response = await client.PostAsync("/v1/deidentify", content, Ct);
 
