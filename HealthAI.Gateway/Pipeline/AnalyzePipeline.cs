@@ -37,6 +37,14 @@ public sealed class AnalyzePipeline(DeidClient deid, TokenizerClient tokenizer, 
             throw new DownstreamException("tokenizer", DownstreamFailure.BadResponse, "expected exactly one result with label and scores");
         }
 
+        foreach (var score in scores.Values)
+        {
+            if (!double.IsFinite(score))
+            {
+                throw new DownstreamException("tokenizer", DownstreamFailure.BadResponse, "a score is not a finite number");
+            }
+        }
+
         var timings = new AnalyzeTimings(
             Milliseconds(started, deidDone),
             Milliseconds(deidDone, classifyDone),

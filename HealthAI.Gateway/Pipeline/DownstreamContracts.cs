@@ -21,8 +21,11 @@ public sealed record ClassifyResponse(ModelInfo? Model, IReadOnlyList<ClassifyRe
 /// <summary>One classification.</summary>
 public sealed record ClassifyResult(string? Label, IReadOnlyDictionary<string, double>? Scores);
 
-/// <summary>Serialization of the internal APIs; lenient on unknown members so services can add fields.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+/// <summary>
+/// Serialization of the internal APIs; lenient on unknown members so services can add fields, strict on numbers: the web
+/// defaults read numbers from strings, so a score of "NaN" would be accepted and then fail the answer's own serialization.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(DeidRequest))]
 [JsonSerializable(typeof(DeidResponse))]
 [JsonSerializable(typeof(ClassifyRequest))]

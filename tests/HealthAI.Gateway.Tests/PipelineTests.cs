@@ -219,6 +219,28 @@ public sealed class PipelineTests(GatewayFixture fixture) : IClassFixture<Gatewa
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("\"NaN\"")]
+    [InlineData("\"Infinity\"")]
+    [InlineData("\"0.5\"")]
+    public async Task TokenizerScoreThatIsNotAFiniteNumber_Is502_AndFailsOnlyItsNoteInABatch(string score)
+    {
+        var client = Client();
+        fixture.Tokenizer.Handler = (context, body) => body.Contains("odd", StringComparison.Ordinal)
+            ? context.Response.WriteAsync($"{{\"results\":[{{\"label\":\"A\",\"scores\":{{\"A\":{score}}}}}]}}")
+            : FakeServices.Tokenizer(context, body);
+
+        var single = await client.PostAsJsonAsync("/v1/notes/analyze", new { text = "an odd one" }, Ct);
+        var batch = await client.PostAsJsonAsync("/v1/notes/analyze-batch", new { notes = new[] { new { text = "good" }, new { text = "odd" }, new { text = "fine" } } }, Ct);
+
+        Assert.Equal(HttpStatusCode.BadGateway, single.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
+        var results = JsonNode.Parse(await batch.Content.ReadAsStringAsync(Ct))!["results"]!.AsArray();
+        Assert.Equal("POSITIVE", (string?)results[0]!["result"]!["label"]);
+        Assert.Equal(502, (int)results[1]!["error"]!["status"]!);
+        Assert.NotNull(results[2]!["result"]);
+    }
+
     [Fact]
     public async Task ClientCancellation_ReachesDeid()
     {
