@@ -136,20 +136,76 @@ public sealed class AnalyzeRequestReader(IOptions<AnalyzeOptions> options)
             var field = FieldName(ex.Path);
             return (default, new Dictionary<string, string[]>(StringComparer.Ordinal)
             {
-                [field] = [field == "body" ? "The body is not valid JSON for this route." : "Invalid value or unknown field."],
+                [field] = [field == "body" ? "The body is not valid JSON for this route, or has a field it does not know." : "Invalid value or unknown field."],
             });
         }
     }
 
-    /// <summary><c>$.notes[3].text</c> becomes <c>notes[3].text</c>; the root becomes <c>body</c>.</summary>
+    // The request's own member names: a path is reported only as far as it names these, so an unknown member's name (which
+    // a client may fill with anything, a patient's name included) is never quoted back.
+    private static readonly string[] KnownMembers = ["text", "patient", "name", "mrn", "birthDate", "deid", "mode", "returnText", "notes"];
+
+    /// <summary>
+    /// <c>$.notes[3].text</c> becomes <c>notes[3].text</c>; the root becomes <c>body</c>. A path stops before the first member
+    /// the request does not have: <c>$['Jane Doe']</c> is <c>body</c>, <c>$.notes[1].x</c> is <c>notes[1]</c>.
+    /// </summary>
     internal static string FieldName(string? jsonPath)
     {
-        if (string.IsNullOrEmpty(jsonPath) || jsonPath == "$")
+        if (string.IsNullOrEmpty(jsonPath) || jsonPath[0] != '$')
         {
             return "body";
         }
 
-        return jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
+        var field = new StringBuilder();
+        var path = jsonPath.AsSpan(1);
+        while (!path.IsEmpty)
+        {
+            ReadOnlySpan<char> member;
+            if (path[0] == '.')
+            {
+                var end = path[1..].IndexOfAny('.', '[');
+                member = end < 0 ? path[1..] : path[1..(end + 1)];
+                path = path[(member.Length + 1)..];
+            }
+            else if (path.StartsWith("['", StringComparison.Ordinal) && path.IndexOf("']", StringComparison.Ordinal) is var close and > 1)
+            {
+                member = path[2..close];
+                path = path[(close + 2)..];
+            }
+            else if (path[0] == '[' && path.IndexOf(']') is var bracket and > 1 && !path[1..bracket].ContainsAnyExceptInRange('0', '9'))
+            {
+                field.Append(path[..(bracket + 1)]);
+                path = path[(bracket + 1)..];
+                continue;
+            }
+            else
+            {
+                break;
+            }
+
+            var known = KnownMember(member);
+            if (known is null)
+            {
+                break;
+            }
+
+            field.Append(field.Length == 0 ? "" : ".").Append(known);
+        }
+
+        return field.Length == 0 ? "body" : field.ToString();
+    }
+
+    private static string? KnownMember(ReadOnlySpan<char> member)
+    {
+        foreach (var name in KnownMembers)
+        {
+            if (member.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return name;
+            }
+        }
+
+        return null;
     }
 
     private static bool IsPlainText(string? contentType) =>

@@ -163,7 +163,8 @@ public sealed class LimitsTests(GatewayFixture fixture) : IClassFixture<GatewayF
         { "{\"text\": 42}", "text" },
         { "{\"text\": \"ok\", \"deid\": {\"mode\": \"shred\"}}", "deid.mode" },
         { "{\"text\": \"ok\", \"patient\": {\"name\": 7}}", "patient.name" },
-        { "{\"text\": \"ok\", \"pateint\": {}}", "pateint" },
+        { "{\"text\": \"ok\", \"pateint\": {}}", "body" },
+        { "{\"text\": \"ok\", \"patient\": {\"nmae\": \"x\"}}", "patient" },
         { "{\"text\": \"ok\"", "body" },
         { "[]", "body" },
     };
@@ -178,6 +179,24 @@ public sealed class LimitsTests(GatewayFixture fixture) : IClassFixture<GatewayF
         var errors = (await ProblemAsync(response))["errors"]!.AsObject();
         Assert.True(errors.ContainsKey(field), $"expected an error for '{field}', got: {string.Join(", ", errors.Select(e => e.Key))}");
         Assert.Equal(0, fixture.Deid.Calls);
+    }
+
+    [Fact]
+    public async Task AnUnknownFieldsName_IsNeverQuotedBack()
+    {
+        // A client may put anything in a member name, a patient's name included.
+        const string canary = "Zebulon Quixworth";
+        var body = $"{{\"text\":\"ok\",\"{canary}\":1,\"notes\":[]}}";
+
+        var single = await Client().PostAsync("/v1/notes/analyze", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+        var batch = await Client().PostAsync("/v1/notes/analyze-batch", new StringContent($"{{\"notes\":[{{\"text\":\"ok\",\"{canary}\":1}}]}}", Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, single.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, batch.StatusCode);
+        Assert.DoesNotContain(canary, await single.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var batchAnswer = await batch.Content.ReadAsStringAsync(Ct);
+        Assert.DoesNotContain(canary, batchAnswer, StringComparison.Ordinal);
+        Assert.True(JsonNode.Parse(batchAnswer)!["errors"]!.AsObject().ContainsKey("notes[0]"), batchAnswer);
     }
 
     [Fact]
