@@ -84,9 +84,16 @@ public static class AuditChain
     /// <c>prev</c> is the previous line's hash and whose <c>seq</c> follows the previous one. Stops at the first problem and says
     /// which line and what kind (altered, deleted, reordered, unreadable).
     /// </summary>
-    public static async Task<AuditVerification> VerifyAsync(TextReader reader, CancellationToken cancellationToken)
+    /// <param name="reader">The audit file.</param>
+    /// <param name="cancellationToken">Stops reading.</param>
+    /// <param name="anchorHash">
+    /// The hash of the record before the file's first line, for a file that continues a chain kept elsewhere (an archived
+    /// head, say). Without it the file must start the chain: its first record is number 1 and links to the genesis hash, so
+    /// records deleted from the start are found too.
+    /// </param>
+    public static async Task<AuditVerification> VerifyAsync(TextReader reader, CancellationToken cancellationToken, string? anchorHash = null)
     {
-        var previousHash = GenesisHash;
+        var previousHash = anchorHash ?? GenesisHash;
         long previousSequence = 0;
         var lineNumber = 0;
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
@@ -120,23 +127,25 @@ public static class AuditChain
                 return AuditVerification.Fail(lineNumber, "record unreadable: 'seq' or 'prev' missing");
             }
 
-            // The first line of a file may continue an earlier file; after that every link must hold.
-            if (lineNumber > 1 || sequence == 1)
+            // Every link must hold, the first line's too: to the genesis (record 1) or to the given anchor.
+            if (lineNumber == 1 && anchorHash is null && sequence != 1)
             {
-                if (lineNumber > 1 && sequence != previousSequence + 1)
-                {
-                    var gap = sequence - previousSequence - 1;
-                    return AuditVerification.Fail(lineNumber, gap > 0
-                        ? $"{gap} record(s) deleted before this line (sequence jumps from {previousSequence} to {sequence})"
-                        : $"records reordered or duplicated (sequence {sequence} after {previousSequence})");
-                }
+                return AuditVerification.Fail(lineNumber, $"{sequence - 1} record(s) deleted from the start (the file begins at sequence {sequence})");
+            }
 
-                if (!string.Equals(prev, previousHash, StringComparison.Ordinal))
-                {
-                    return AuditVerification.Fail(lineNumber, lineNumber == 1
-                        ? "the first record does not start the chain"
-                        : "chain broken: 'prev' does not match the previous line's hash (a record was replaced or removed)");
-                }
+            if (lineNumber > 1 && sequence != previousSequence + 1)
+            {
+                var gap = sequence - previousSequence - 1;
+                return AuditVerification.Fail(lineNumber, gap > 0
+                    ? $"{gap} record(s) deleted before this line (sequence jumps from {previousSequence} to {sequence})"
+                    : $"records reordered or duplicated (sequence {sequence} after {previousSequence})");
+            }
+
+            if (!string.Equals(prev, previousHash, StringComparison.Ordinal))
+            {
+                return AuditVerification.Fail(lineNumber, lineNumber == 1
+                    ? anchorHash is null ? "the first record does not start the chain" : "the first record does not follow the anchor"
+                    : "chain broken: 'prev' does not match the previous line's hash (a record was replaced or removed)");
             }
 
             previousHash = claimedHash;

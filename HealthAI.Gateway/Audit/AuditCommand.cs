@@ -1,6 +1,6 @@
 namespace HealthAI.Gateway.Audit;
 
-/// <summary>The command line of the audit trail: <c>audit verify &lt;file&gt;</c>.</summary>
+/// <summary>The command line of the audit trail: <c>audit verify &lt;file&gt; [--from &lt;hash&gt;]</c>.</summary>
 public static class AuditCommand
 {
     /// <summary>
@@ -15,19 +15,21 @@ public static class AuditCommand
             return false;
         }
 
-        if (args.Length != 3 || !string.Equals(args[1], "verify", StringComparison.Ordinal))
+        var anchored = args.Length == 5 && string.Equals(args[3], "--from", StringComparison.Ordinal);
+        if ((args.Length != 3 && !anchored) || !string.Equals(args[1], "verify", StringComparison.Ordinal))
         {
-            output.WriteLine("usage: HealthAI.Gateway audit verify <file>");
+            // --from: the hash of the record before the file's first line, when the file continues a chain kept elsewhere.
+            output.WriteLine("usage: HealthAI.Gateway audit verify <file> [--from <hash of the record before its first line>]");
             exitCode = 2;
             return true;
         }
 
-        exitCode = VerifyAsync(args[2], output, CancellationToken.None).GetAwaiter().GetResult();
+        exitCode = VerifyAsync(args[2], output, CancellationToken.None, anchored ? args[4] : null).GetAwaiter().GetResult();
         return true;
     }
 
     /// <summary>Verifies one file and prints the verdict.</summary>
-    public static async Task<int> VerifyAsync(string path, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> VerifyAsync(string path, TextWriter output, CancellationToken cancellationToken, string? anchorHash = null)
     {
         if (!File.Exists(path))
         {
@@ -36,7 +38,7 @@ public static class AuditCommand
         }
 
         using var reader = new StreamReader(path);
-        var result = await AuditChain.VerifyAsync(reader, cancellationToken);
+        var result = await AuditChain.VerifyAsync(reader, cancellationToken, anchorHash);
         if (result.IsValid)
         {
             await output.WriteLineAsync(

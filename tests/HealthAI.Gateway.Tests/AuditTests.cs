@@ -86,6 +86,25 @@ public sealed class AuditTests(GatewayFixture fixture) : IClassFixture<GatewayFi
     }
 
     [Fact]
+    public async Task LinesDeletedFromTheStart_AreFound_UnlessTheFileIsAnchoredWhereItBegins()
+    {
+        var lines = await ProduceTrailAsync();
+        Assert.True(AuditChain.TryOpen(lines[1], out _, out var secondHash));
+        var withoutTwo = lines[2..];
+
+        var verdict = await VerifyAsync(withoutTwo);
+        var anchored = await AuditChain.VerifyAsync(new StringReader(string.Join('\n', withoutTwo) + "\n"), Ct, anchorHash: secondHash);
+        var wrongAnchor = await AuditChain.VerifyAsync(new StringReader(string.Join('\n', withoutTwo) + "\n"), Ct, anchorHash: AuditChain.GenesisHash);
+
+        Assert.False(verdict.IsValid);
+        Assert.Equal(1, verdict.Line);
+        Assert.Contains("2 record(s) deleted from the start", verdict.Problem, StringComparison.Ordinal);
+        Assert.True(anchored.IsValid, anchored.Problem);
+        Assert.False(wrongAnchor.IsValid);
+        Assert.Contains("anchor", wrongAnchor.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RehashedLine_BreaksTheLinkToTheNext()
     {
         // A forger who edits a record and recomputes its hash still breaks the next record's 'prev'.
@@ -124,6 +143,17 @@ public sealed class AuditTests(GatewayFixture fixture) : IClassFixture<GatewayFi
         Assert.True(AuditCommand.TryRun(["audit", "verify", copy], output, out var tampered));
         Assert.Equal(1, tampered);
         Assert.Contains("line 2", output.ToString(), StringComparison.Ordinal);
+
+        // A file that continues a chain kept elsewhere is verified from the hash of the record before its first line.
+        Assert.True(AuditChain.TryOpen(lines[0], out _, out var firstHash));
+        await File.WriteAllLinesAsync(copy, lines[2..], Ct);
+        Assert.True(AuditCommand.TryRun(["audit", "verify", copy], output, out var cut));
+        Assert.Equal(1, cut);
+        Assert.True(AuditCommand.TryRun(["audit", "verify", copy, "--from", firstHash], output, out var fromWrongAnchor));
+        Assert.Equal(1, fromWrongAnchor);
+        Assert.True(AuditChain.TryOpen(lines[1], out _, out var secondHash));
+        Assert.True(AuditCommand.TryRun(["audit", "verify", copy, "--from", secondHash], output, out var fromAnchor));
+        Assert.Equal(0, fromAnchor);
 
         Assert.False(AuditCommand.TryRun(["--urls", "http://127.0.0.1:0"], output, out _));
         Assert.True(AuditCommand.TryRun(["audit", "verify"], output, out var usage));
