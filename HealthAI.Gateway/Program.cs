@@ -28,7 +28,7 @@ app.UseGatewayTransportSecurity();
 app.MapDefaultEndpoints();
 app.UseGatewayPolicies();
 
-app.MapOpenApi();
+app.MapOpenApi().DisableRateLimiting();
 app.MapAnalyzeApi();
 app.MapForwardedRoutes();
 

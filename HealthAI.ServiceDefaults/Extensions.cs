@@ -47,8 +47,9 @@ public static class ServiceDefaultsExtensions
         app.UsePhiSafeProblemDetails();
         app.UseMiddleware<ProbeTraceFilterMiddleware>();
 
-        app.MapHealthChecks(HealthPath);
-        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });
+        // Orchestrators probe often and from one address: a service's rate limits never apply to its probes.
+        app.MapHealthChecks(HealthPath).DisableRateLimiting();
+        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) }).DisableRateLimiting();
         return app;
     }
 }

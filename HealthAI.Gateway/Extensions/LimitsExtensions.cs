@@ -31,9 +31,9 @@ public static class GatewayLimitsExtensions
         builder.Services.AddOptions<RateLimiterOptions>().Configure<ClientRateLimiter>((limiter, clients) =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.GlobalLimiter = clients.Buckets.WithTranslatedKey<HttpContext>(
-                context => context.GetEndpoint()?.Metadata.GetMetadata<GatewayRouteMetadata>() is null ? RateLimitPartitionKey.Exempt : PartitionKey(context),
-                leaveOpen: true);
+            // Every request spends from its caller's bucket, a request for no route (404, 405) too, or a client could probe
+            // paths without limit; the probes and the OpenAPI document opt out with DisableRateLimiting.
+            limiter.GlobalLimiter = clients.Buckets.WithTranslatedKey<HttpContext>(PartitionKey, leaveOpen: true);
             limiter.OnRejected = OnRejectedAsync;
         });
         return builder;

@@ -12,9 +12,8 @@ internal sealed class ClientRateLimiter : IDisposable
     public ClientRateLimiter(IOptions<ClientRateLimitOptions> options)
     {
         var bucket = options.Value;
-        Buckets = PartitionedRateLimiter.Create<RateLimitPartitionKey, RateLimitPartitionKey>(key => key.IsExempt
-            ? RateLimitPartition.GetNoLimiter(key)
-            : RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        Buckets = PartitionedRateLimiter.Create<RateLimitPartitionKey, RateLimitPartitionKey>(key =>
+            RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
             {
                 TokenLimit = bucket.TokenLimit,
                 TokensPerPeriod = bucket.TokensPerPeriod,

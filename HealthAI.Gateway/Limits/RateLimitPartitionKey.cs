@@ -4,11 +4,7 @@ namespace HealthAI.Gateway.Limits;
 
 /// <summary>
 /// One rate-limit partition: an authenticated client id with its token's issuer, or the address of an anonymous caller (null
-/// when the host has none), or <see cref="Exempt"/> for requests outside the route table (probes, the OpenAPI document).
-/// A struct rather than a composed string, so looking up the caller's bucket allocates nothing per request.
+/// when the host has none). A struct rather than a composed string, so looking up the caller's bucket allocates nothing per
+/// request.
 /// </summary>
-internal readonly record struct RateLimitPartitionKey(string? ClientId, IPAddress? Address, bool IsExempt = false, string? Issuer = null)
-{
-    /// <summary>The partition of requests no bucket applies to.</summary>
-    public static RateLimitPartitionKey Exempt => new(null, null, IsExempt: true);
-}
+internal readonly record struct RateLimitPartitionKey(string? ClientId, IPAddress? Address, string? Issuer = null);

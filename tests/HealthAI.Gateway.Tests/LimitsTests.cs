@@ -49,6 +49,25 @@ public sealed class LimitsTests(GatewayFixture fixture) : IClassFixture<GatewayF
     }
 
     [Fact]
+    public async Task RequestsForNoRoute_SpendTheCallersBucket_ButProbesAndTheOpenApiDocumentDoNot()
+    {
+        // Unlimited 404s would let a client probe paths (and fill the audit trail) at any rate.
+        var settings = GatewayApp.DefaultSettings(fixture.Deid, fixture.Tokenizer, fixture.Triton);
+        settings["Gateway:RateLimiting:TokenLimit"] = "1";
+        settings["Gateway:RateLimiting:TokensPerPeriod"] = "1";
+        settings["Gateway:RateLimiting:ReplenishmentPeriod"] = "00:10:00";
+        await using var app = new GatewayApp(settings);
+        var anonymous = app.CreateClient(token: null);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/x1", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await anonymous.GetAsync("/x2", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await anonymous.DeleteAsync("/v1/notes/analyze", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/alive", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/openapi/v1.json", Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task RateLimit_BucketsAClientIdWithinItsIssuer()
     {
         // The same client id from two accepted issuers is two clients: one must not spend the other's bucket.
