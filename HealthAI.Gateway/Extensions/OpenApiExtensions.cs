@@ -33,6 +33,29 @@ public static class GatewayOpenApiExtensions
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(DescribeRequestBodyAsync);
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                // The PHI-safe error handler adds the request id to every ProblemDetails the gateway writes.
+                if (context.JsonTypeInfo.Type.IsAssignableTo(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails)))
+                {
+                    schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+                    schema.Properties[ProblemDetailsExtensions.RequestIdKey] = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        Description = "The request's trace id, also in the audit trail; quote it when reporting a problem.",
+                    };
+                }
+
+                return Task.CompletedTask;
+            });
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                // The probes are health-check endpoints, which API description leaves out; orchestrators and clients use them.
+                document.Paths ??= new OpenApiPaths();
+                document.Paths["/alive"] = Probe("Liveness: the process serves requests.");
+                document.Paths["/health"] = Probe("Readiness: the process and the services it needs are healthy.");
+                return Task.CompletedTask;
+            });
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
@@ -70,12 +93,29 @@ public static class GatewayOpenApiExtensions
         return builder;
     }
 
+    private static OpenApiPathItem Probe(string summary) => new()
+    {
+        Operations = new Dictionary<HttpMethod, OpenApiOperation>
+        {
+            [HttpMethod.Get] = new()
+            {
+                Summary = summary,
+                Tags = new HashSet<OpenApiTagReference> { new("Probes") },
+                Responses = new OpenApiResponses
+                {
+                    ["200"] = new OpenApiResponse { Description = "Healthy." },
+                    ["503"] = new OpenApiResponse { Description = "Unhealthy." },
+                },
+            },
+        },
+    };
+
     private static async Task DescribeRequestBodyAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         var body = metadata.OfType<RequestBodyMetadata>().FirstOrDefault();
         var route = metadata.OfType<GatewayRouteMetadata>().FirstOrDefault();
-        if (body is null || route is null)
+        if (route is null)
         {
             return;
         }
@@ -86,7 +126,10 @@ public static class GatewayOpenApiExtensions
             return;
         }
 
-        var schema = await context.GetOrCreateSchemaAsync(body.BodyType, cancellationToken: cancellationToken);
+        // A forwarded route's body is the destination's contract: a JSON object, described there.
+        var schema = body is null
+            ? new OpenApiSchema { Type = JsonSchemaType.Object, Description = "As the destination service defines it." }
+            : await context.GetOrCreateSchemaAsync(body.BodyType, cancellationToken: cancellationToken);
         var content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal);
         foreach (var mediaType in limits.ContentTypes)
         {

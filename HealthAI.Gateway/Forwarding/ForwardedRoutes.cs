@@ -17,6 +17,7 @@ public static class ForwardedRoutes
     public static IEndpointRouteBuilder MapForwardedRoutes(this IEndpointRouteBuilder app)
     {
         var options = app.ServiceProvider.GetRequiredService<IOptions<ReverseProxyOptions>>().Value;
+        var routeTable = app.ServiceProvider.GetRequiredService<IOptions<GatewayRoutesOptions>>().Value.Routes;
         var clusters = app.ServiceProvider.GetRequiredService<ForwardedClusters>();
         foreach (var (routeId, route) in options.Routes)
         {
@@ -39,6 +40,12 @@ public static class ForwardedRoutes
             if (route.Order is { } order)
             {
                 endpoint.WithOrder(order);
+            }
+
+            if (routeTable.TryGetValue(routeId, out var limits) && limits.ContentTypes.Count > 0)
+            {
+                // A route that takes a body has the route table's answers; the body itself is the destination's to describe.
+                endpoint.ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
             }
 
             switch (route.AuthorizationPolicy)

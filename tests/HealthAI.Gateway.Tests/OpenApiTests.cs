@@ -30,5 +30,20 @@ public sealed class OpenApiTests(GatewayFixture fixture) : IClassFixture<Gateway
         }
 
         Assert.Equal("models.read", (string?)paths["/v2/models/{name}/ready"]!["get"]!["security"]![0]!["Bearer"]![0]);
+
+        // The forwarded route with a body: its media types, and the route table's 413 and 415.
+        var deidentify = paths["/v1/deidentify"]!["post"]!;
+        Assert.NotNull(deidentify["requestBody"]!["content"]!["application/json"]);
+        foreach (var status in (string[])["413", "415", "502", "503", "504"])
+        {
+            Assert.True(deidentify["responses"]!.AsObject().ContainsKey(status), $"deidentify lacks {status}");
+        }
+
+        // Every ProblemDetails carries the request id; the probes are described.
+        var schemas = document["components"]!["schemas"]!.AsObject();
+        var problem = schemas.First(schema => schema.Key.Contains("ProblemDetails", StringComparison.Ordinal)).Value!;
+        Assert.NotNull(problem["properties"]!["requestId"]);
+        Assert.NotNull(paths["/alive"]!["get"]!["responses"]!["200"]);
+        Assert.NotNull(paths["/health"]!["get"]!["responses"]!["503"]);
     }
 }
