@@ -134,15 +134,9 @@ public sealed class AuthenticationTests(GatewayFixture fixture) : IClassFixture<
     {
         // Two accepted issuers, each with its own key. Issuer A's key must not sign for issuer B.
         const string issuerB = "https://issuer-b.test.healthai";
-        var keyB = RandomNumberGenerator.GetBytes(32);
         var settings = GatewayApp.DefaultSettings(fixture.Deid, fixture.Tokenizer, fixture.Triton);
-        settings["Authentication:Schemes:Bearer:ValidIssuers:0"] = issuerB;
-        settings["Authentication:Schemes:Bearer:SigningKeys:1:Issuer"] = issuerB;
-        settings["Authentication:Schemes:Bearer:SigningKeys:1:Value"] = Convert.ToBase64String(keyB);
-        settings["Authentication:Schemes:Bearer:SigningKeys:1:Id"] = "key-b";
-        settings["Authentication:Schemes:Bearer:SigningKeys:1:Length"] = "32";
+        var credentialsB = TestTokens.AddSecondIssuer(settings, issuerB);
         await using var app = new GatewayApp(settings);
-        var credentialsB = new SigningCredentials(new SymmetricSecurityKey(keyB) { KeyId = "key-b" }, SecurityAlgorithms.HmacSha256);
 
         var forged = TestTokens.Create(issuer: issuerB);
         var forgedWithoutKid = TestTokens.Create(issuer: issuerB, credentials: TestTokens.HmacWith(TestTokens.Key));

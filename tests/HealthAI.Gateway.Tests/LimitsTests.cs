@@ -72,19 +72,15 @@ public sealed class LimitsTests(GatewayFixture fixture) : IClassFixture<GatewayF
     {
         // The same client id from two accepted issuers is two clients: one must not spend the other's bucket.
         const string issuerB = "https://issuer-b.test.healthai";
-        var keyB = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
         var settings = GatewayApp.DefaultSettings(fixture.Deid, fixture.Tokenizer, fixture.Triton);
         settings["Gateway:RateLimiting:TokenLimit"] = "1";
         settings["Gateway:RateLimiting:TokensPerPeriod"] = "1";
         settings["Gateway:RateLimiting:ReplenishmentPeriod"] = "00:10:00";
-        settings["Authentication:Schemes:Bearer:ValidIssuers:0"] = issuerB;
-        settings["Authentication:Schemes:Bearer:SigningKeys:1:Issuer"] = issuerB;
-        settings["Authentication:Schemes:Bearer:SigningKeys:1:Value"] = Convert.ToBase64String(keyB);
-        settings["Authentication:Schemes:Bearer:SigningKeys:1:Length"] = "32";
+        var credentialsB = TestTokens.AddSecondIssuer(settings, issuerB);
         await using var app = new GatewayApp(settings);
         fixture.ResetFakes();
         var fromA = app.CreateClient(TestTokens.Create(subject: "shared-id"));
-        var fromB = app.CreateClient(TestTokens.Create(subject: "shared-id", issuer: issuerB, credentials: TestTokens.HmacWith(keyB)));
+        var fromB = app.CreateClient(TestTokens.Create(subject: "shared-id", issuer: issuerB, credentials: credentialsB));
         var note = new { text = "fine" };
 
         Assert.Equal(HttpStatusCode.OK, (await fromA.PostAsJsonAsync("/v1/notes/analyze", note, Ct)).StatusCode);

@@ -27,6 +27,18 @@ public static class TestTokens
         ["Authentication:Schemes:Bearer:SigningKeys:0:Length"] = "32",
     };
 
+    /// <summary>A second accepted issuer with its own signing key, bound to it; returns the key's credentials.</summary>
+    public static SigningCredentials AddSecondIssuer(Dictionary<string, string?> settings, string issuer)
+    {
+        var key = RandomNumberGenerator.GetBytes(32);
+        settings["Authentication:Schemes:Bearer:ValidIssuers:0"] = issuer;
+        settings["Authentication:Schemes:Bearer:SigningKeys:1:Issuer"] = issuer;
+        settings["Authentication:Schemes:Bearer:SigningKeys:1:Value"] = Convert.ToBase64String(key);
+        settings["Authentication:Schemes:Bearer:SigningKeys:1:Id"] = "second-issuer-key";
+        settings["Authentication:Schemes:Bearer:SigningKeys:1:Length"] = "32";
+        return new SigningCredentials(new SymmetricSecurityKey(key) { KeyId = "second-issuer-key" }, SecurityAlgorithms.HmacSha256);
+    }
+
     public static string Create(
         string scopes = "notes.analyze notes.deidentify models.read",
         string issuer = Issuer,
