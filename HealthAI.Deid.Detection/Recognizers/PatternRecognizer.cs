@@ -160,17 +160,17 @@ internal static partial class PatternRecognizer
     }
 
     private static readonly string[] DayCues = ["on", "the", "since", "until", "til", "by", "from"];
+
+    // The cues that may start a list of days: "the" alone does not (FirstOfListFollowsDayCue).
+    private static readonly string[] ListStartDayCues = [.. DayCues.Where(cue => cue != "the")];
     private static readonly string[] StateNames = ["zip", "zipcode", "code", "maryland", "virginia", "pennsylvania", "delaware", "york", "california", "massachusetts", "texas", "florida", "ohio"];
 
     private static bool FollowsDayCue(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
     {
         var before = text[..start].TrimEnd();
-        foreach (var cue in DayCues)
+        if (EndsWithAnyWord(before, DayCues))
         {
-            if (EndsWithWord(before, cue))
-            {
-                return true;
-            }
+            return true;
         }
 
         // A list of days carries the first one's cue: "on the 3rd, 5th, and 7th".
@@ -191,15 +191,7 @@ internal static partial class PatternRecognizer
             before = before[..^3].TrimEnd();
         }
 
-        foreach (var cue in DayCues)
-        {
-            if (cue != "the" && EndsWithWord(before, cue))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return EndsWithAnyWord(before, ListStartDayCues);
     }
 
     /// <summary>Where the ordinal day before a list separator (",", "and", "&amp;") starts; -1 when there is none.</summary>
@@ -234,15 +226,7 @@ internal static partial class PatternRecognizer
             return true;
         }
 
-        foreach (var state in StateNames)
-        {
-            if (EndsWithWord(before, state))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return EndsWithAnyWord(before, StateNames);
     }
 
     private static bool PrecededByDigitGroup(ReadOnlySpan<char> text, int start)
@@ -335,12 +319,9 @@ internal static partial class PatternRecognizer
 
     private static bool FollowsVisitCue(ReadOnlySpan<char> before)
     {
-        foreach (var word in AppointmentWords)
+        if (EndsWithAnyWord(before, AppointmentWords))
         {
-            if (EndsWithWord(before, word))
-            {
-                return true;
-            }
+            return true;
         }
 
         if (!EndsWithWord(before, "on"))
@@ -349,15 +330,7 @@ internal static partial class PatternRecognizer
         }
 
         before = before[..^2].TrimEnd();
-        foreach (var word in VisitWords)
-        {
-            if (EndsWithWord(before, word))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return EndsWithAnyWord(before, VisitWords);
     }
 
     private static readonly string[] MonthCues = ["in", "since", "until", "till", "til", "early", "late", "mid", "last", "next", "through", "thru"];
@@ -382,9 +355,18 @@ internal static partial class PatternRecognizer
             return false;
         }
 
-        foreach (var cue in MonthCues)
+        return EndsWithAnyWord(before, MonthCues);
+    }
+
+    private static bool EndsWithWord(ReadOnlySpan<char> text, string word) =>
+        text.EndsWith(word, StringComparison.OrdinalIgnoreCase)
+        && (text.Length == word.Length || !char.IsLetter(text[text.Length - word.Length - 1]));
+
+    private static bool EndsWithAnyWord(ReadOnlySpan<char> text, string[] words)
+    {
+        foreach (var word in words)
         {
-            if (EndsWithWord(before, cue))
+            if (EndsWithWord(text, word))
             {
                 return true;
             }
@@ -393,9 +375,18 @@ internal static partial class PatternRecognizer
         return false;
     }
 
-    private static bool EndsWithWord(ReadOnlySpan<char> text, string word) =>
-        text.EndsWith(word, StringComparison.OrdinalIgnoreCase)
-        && (text.Length == word.Length || !char.IsLetter(text[text.Length - word.Length - 1]));
+    private static bool StartsWithAnyWord(ReadOnlySpan<char> text, string[] words)
+    {
+        foreach (var word in words)
+        {
+            if (StartsWithWord(text, word))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool StartsWithWord(ReadOnlySpan<char> text, string word) =>
         text.StartsWith(word, StringComparison.OrdinalIgnoreCase)

@@ -59,15 +59,7 @@ internal static partial class PatternRecognizer
             before = before[..^2].TrimEnd();
         }
 
-        foreach (var cue in HistoryCueWords)
-        {
-            if (EndsWithWord(before, cue))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return EndsWithAnyWord(before, HistoryCueWords);
     }
 
     /// <summary>"98 s/p hip fx" at a line's start, "a 93 F with": a number that opens a history is the patient's age.</summary>
@@ -90,12 +82,9 @@ internal static partial class PatternRecognizer
         }
 
         var after = text[(start + match.Length)..].TrimStart(" -");
-        foreach (var word in YearsOldWords)
+        if (StartsWithAnyWord(after, YearsOldWords))
         {
-            if (StartsWithWord(after, word))
-            {
-                return true;
-            }
+            return true;
         }
 
         var before = text[..first].TrimEnd(" :");
@@ -300,15 +289,7 @@ internal static partial class PatternRecognizer
             return true;
         }
 
-        foreach (var cue in TimeCues)
-        {
-            if (EndsWithWord(before, cue))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return EndsWithAnyWord(before, TimeCues);
     }
 
     /// <summary>"900-1300", "815-1240": a range of values, not a seven-digit phone number.</summary>
@@ -327,7 +308,7 @@ internal static partial class PatternRecognizer
     private static bool IsPlausibleStreet(ReadOnlySpan<char> text, ReadOnlySpan<char> match, int start)
     {
         var before = text[..start].TrimEnd(' ');
-        if (!before.IsEmpty && before[^1] is ':' or '-' && FollowsAddressCue(before[..^1].TrimEnd(' ')))
+        if (!before.IsEmpty && before[^1] is ':' or '-' && EndsWithAnyWord(before[..^1].TrimEnd(' '), AddressCues))
         {
             // "Address: 42 Maple Street": a colon or dash is a setting's ("PS: 10 way") unless an address cue labels it.
             return !ContainsWord(match, NotStreetWords);
@@ -343,19 +324,6 @@ internal static partial class PatternRecognizer
     }
 
     private static readonly string[] AddressCues = ["address", "addr", "home", "residence", "resides", "lives", "mailing"];
-
-    private static bool FollowsAddressCue(ReadOnlySpan<char> before)
-    {
-        foreach (var cue in AddressCues)
-        {
-            if (EndsWithWord(before, cue))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static bool ContainsWord(ReadOnlySpan<char> text, string[] words)
     {

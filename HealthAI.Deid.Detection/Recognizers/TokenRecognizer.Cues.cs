@@ -320,10 +320,12 @@ internal sealed partial class TokenRecognizer
     }
 
     private static bool IsDetectedName(ReadOnlySpan<Token> tokens, int index) =>
-        (uint)index < (uint)tokens.Length && tokens[index].Result is not null && tokens[index].ResultType == PhiType.Name;
+        (uint)index < (uint)tokens.Length && IsDetectedName(tokens[index]);
+
+    private static bool IsDetectedName(in Token token) => token.Result is not null && token.ResultType == PhiType.Name;
 
     private static bool IsListPartner(ReadOnlySpan<char> text, Token and, Token partner, Token left, Token right) =>
-        IsWord(text, and, "and") && partner.ResultType == PhiType.Name && partner.Result is not null
+        IsWord(text, and, "and") && IsDetectedName(partner)
         && (partner.Flags & TokenFlags.Name) != 0 && IsStrictTitleCase(text, partner)
         && text[left.End..and.Start].SequenceEqual(" ") && text[and.End..right.Start].SequenceEqual(" ");
 

@@ -312,10 +312,10 @@ internal sealed partial class TokenRecognizer
                     continue;
                 }
 
-                var leftIsName = i > 0 && tokens[i - 1].ResultType == PhiType.Name && tokens[i - 1].Result is not null
+                var leftIsName = i > 0 && IsDetectedName(tokens[i - 1])
                     && IsJoined(text, tokens[i - 1], token, allowComma: true)
                     && (tokens[i - 1].End - tokens[i - 1].Start == 1 || !text[tokens[i - 1].End..token.Start].Contains('.'));
-                var rightIsName = i + 1 < tokens.Length && tokens[i + 1].ResultType == PhiType.Name && tokens[i + 1].Result is not null
+                var rightIsName = IsDetectedName(tokens, i + 1)
                     && IsJoined(text, token, tokens[i + 1], allowComma: true);
                 if (!leftIsName && !rightIsName)
                 {
@@ -550,7 +550,7 @@ internal sealed partial class TokenRecognizer
         {
             ref var token = ref tokens[i];
             if (token.Result is null || token.Result is "name-after-title" or "name-before-credential"
-                || (i > 0 && tokens[i - 1].Result is not null && tokens[i - 1].ResultType == PhiType.Name && IsJoined(text, tokens[i - 1], token, allowComma: false)))
+                || (i > 0 && IsDetectedName(tokens[i - 1]) && IsJoined(text, tokens[i - 1], token, allowComma: false)))
             {
                 continue;
             }
