@@ -5,7 +5,6 @@ using HealthAI.Gateway.Audit;
 using HealthAI.Gateway.Forwarding;
 using HealthAI.Gateway.Limits;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -97,8 +96,8 @@ internal sealed partial class ConnectionForwarder : IDisposable
     /// <summary>The middleware: serves the connection while it can, then hands it to <paramref name="next"/>.</summary>
     public async Task OnConnectedAsync(ConnectionContext connection, ConnectionDelegate next)
     {
-        if (!_enabled || connection.Features.Get<ITlsHandshakeFeature>() is not null
-            || connection.RemoteEndPoint is not IPEndPoint { Address: var address } || IsKnownProxy(address))
+        // TLS needs no check here: the middleware runs outside an endpoint's TLS, and is installed on plain-HTTP endpoints only.
+        if (!_enabled || connection.RemoteEndPoint is not IPEndPoint { Address: var address } || IsKnownProxy(address))
         {
             await next(connection);
             return;
