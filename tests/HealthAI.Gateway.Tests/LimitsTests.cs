@@ -16,6 +16,16 @@ public sealed class LimitsTests(GatewayFixture fixture) : IClassFixture<GatewayF
         return fixture.App.CreateClient(TestTokens.Create());
     }
 
+    // A bucket of a few tokens that does not refill during a test: one token per ten minutes.
+    private Dictionary<string, string?> SettingsWithBucket(int tokenLimit)
+    {
+        var settings = GatewayApp.DefaultSettings(fixture.Deid, fixture.Tokenizer, fixture.Triton);
+        settings["Gateway:RateLimiting:TokenLimit"] = tokenLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["Gateway:RateLimiting:TokensPerPeriod"] = "1";
+        settings["Gateway:RateLimiting:ReplenishmentPeriod"] = "00:10:00";
+        return settings;
+    }
+
     private static async Task<JsonNode> ProblemAsync(HttpResponseMessage response)
     {
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -25,10 +35,7 @@ public sealed class LimitsTests(GatewayFixture fixture) : IClassFixture<GatewayF
     [Fact]
     public async Task RateLimit_Is429_WithRetryAfter_PerClient()
     {
-        var settings = GatewayApp.DefaultSettings(fixture.Deid, fixture.Tokenizer, fixture.Triton);
-        settings["Gateway:RateLimiting:TokenLimit"] = "2";
-        settings["Gateway:RateLimiting:TokensPerPeriod"] = "1";
-        settings["Gateway:RateLimiting:ReplenishmentPeriod"] = "00:10:00";
+        var settings = SettingsWithBucket(tokenLimit: 2);
         await using var app = new GatewayApp(settings);
         fixture.ResetFakes();
         var first = app.CreateClient(TestTokens.Create(subject: "client-a"));
@@ -52,10 +59,7 @@ public sealed class LimitsTests(GatewayFixture fixture) : IClassFixture<GatewayF
     public async Task RequestsForNoRoute_SpendTheCallersBucket_ButProbesAndTheOpenApiDocumentDoNot()
     {
         // Unlimited 404s would let a client probe paths (and fill the audit trail) at any rate.
-        var settings = GatewayApp.DefaultSettings(fixture.Deid, fixture.Tokenizer, fixture.Triton);
-        settings["Gateway:RateLimiting:TokenLimit"] = "1";
-        settings["Gateway:RateLimiting:TokensPerPeriod"] = "1";
-        settings["Gateway:RateLimiting:ReplenishmentPeriod"] = "00:10:00";
+        var settings = SettingsWithBucket(tokenLimit: 1);
         await using var app = new GatewayApp(settings);
         var anonymous = app.CreateClient(token: null);
 
@@ -72,10 +76,7 @@ public sealed class LimitsTests(GatewayFixture fixture) : IClassFixture<GatewayF
     {
         // The same client id from two accepted issuers is two clients: one must not spend the other's bucket.
         const string issuerB = "https://issuer-b.test.healthai";
-        var settings = GatewayApp.DefaultSettings(fixture.Deid, fixture.Tokenizer, fixture.Triton);
-        settings["Gateway:RateLimiting:TokenLimit"] = "1";
-        settings["Gateway:RateLimiting:TokensPerPeriod"] = "1";
-        settings["Gateway:RateLimiting:ReplenishmentPeriod"] = "00:10:00";
+        var settings = SettingsWithBucket(tokenLimit: 1);
         var credentialsB = TestTokens.AddSecondIssuer(settings, issuerB);
         await using var app = new GatewayApp(settings);
         fixture.ResetFakes();

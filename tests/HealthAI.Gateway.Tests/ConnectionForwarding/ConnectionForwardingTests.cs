@@ -161,14 +161,18 @@ public sealed class ConnectionForwardingTests : ForwardingDestinations
     }
 
     [Theory]
-    [InlineData("Content-Length: 2\r\nTransfer-Encoding: chunked\r\n")]
-    [InlineData("Content-Length: 2\r\nContent-Length: 3\r\n")]
-    public async Task Ambiguous_framing_is_left_to_Kestrel_which_rejects_it(string framing)
+    [InlineData("Host: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n")]
+    [InlineData("Host: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n")]
+    // A Host that is not a plain authority would be re-sent as X-Forwarded-Host.
+    [InlineData("Host: a:b\r\nContent-Length: 2\r\n")]
+    [InlineData("Host: [::1\r\nContent-Length: 2\r\n")]
+    [InlineData("Host: evil.example:1:2\r\nContent-Length: 2\r\n")]
+    public async Task Ambiguous_framing_and_a_malformed_Host_are_left_to_Kestrel_which_rejects_them(string fields)
     {
         await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
         using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
 
-        await connection.SendAsync($"POST /v1/deidentify HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TestTokens.Create()}\r\nContent-Type: application/json\r\n{framing}\r\n{{}}", Ct);
+        await connection.SendAsync($"POST /v1/deidentify HTTP/1.1\r\n{fields}Authorization: Bearer {TestTokens.Create()}\r\nContent-Type: application/json\r\n\r\n{{}}", Ct);
         var answer = await connection.ReadResponseAsync(Ct);
 
         Assert.Equal(400, answer.Status);
