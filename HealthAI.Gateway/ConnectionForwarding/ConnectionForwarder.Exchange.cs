@@ -111,7 +111,7 @@ internal sealed partial class ConnectionForwarder
         var step = closeClient ? ConnectionStep.Close : ConnectionStep.Continue;
         if (error != ForwarderError.None)
         {
-            Log.ForwardingFailed(_logger, route.RouteId, route.Cluster.Id, error.ToString(), failure?.GetType().Name ?? "none", request.RequestId!);
+            ReportFailure(route, error, failure, request.RequestId!);
             if (responseStarted || error == ForwarderError.RequestCanceled)
             {
                 // Too late for a status, or nobody to send one to: end the connection, as the pipeline aborts it.
@@ -265,6 +265,21 @@ internal sealed partial class ConnectionForwarder
     /// <summary>The pipeline forwarder's ProblemDetails for a failure before the answer started; false when the client is gone.</summary>
     private async ValueTask<bool> WriteProblemAsync(ClientConnection client, int status, ForwarderError error, string requestId, bool close)
     {
+        var output = client.Output;
+        WriteProblem(output, status, error, requestId, close, _timeProvider.GetUtcNow());
+        try
+        {
+            return !(await output.FlushAsync(client.Timeout.Token)).IsCompleted;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Writes the pipeline forwarder's ProblemDetails answer (head and body) for a failure before the answer started.</summary>
+    internal static void WriteProblem(IBufferWriter<byte> output, int status, ForwarderError error, string requestId, bool close, DateTimeOffset now)
+    {
         var (reason, section, title) = status switch
         {
             504 => ("Gateway Timeout", "15.6.5", "The upstream service timed out."),
@@ -283,22 +298,18 @@ internal sealed partial class ConnectionForwarder
             json.WriteEndObject();
         }
 
-        var head = $"HTTP/1.1 {status} {reason}\r\nContent-Type: application/problem+json\r\nContent-Length: {body.WrittenCount}\r\nDate: {_timeProvider.GetUtcNow():r}\r\n{(close ? "Connection: close\r\n" : "")}\r\n";
-        var output = client.Output;
+        var head = $"HTTP/1.1 {status} {reason}\r\nContent-Type: application/problem+json\r\nContent-Length: {body.WrittenCount}\r\nDate: {now:r}\r\n{(close ? "Connection: close\r\n" : "")}\r\n";
         output.Write(Encoding.ASCII.GetBytes(head));
         output.Write(body.WrittenSpan);
-        try
-        {
-            return !(await output.FlushAsync(client.Timeout.Token)).IsCompleted;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 
+    /// <summary>Logs a failed exchange (names and the error only, never the request).</summary>
+    internal void ReportFailure(ConnectionRoute route, ForwarderError error, Exception? failure, string requestId) =>
+        Log.ForwardingFailed(_logger, route.RouteId, route.Cluster.Id, error.ToString(), failure?.GetType().Name ?? "none", requestId);
+
+    /// <summary>Ends a forwarded request: its span, its metric and its audit record (which waits only while the audit queue is full).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask CompleteAsync(PreparedRequest request, int status)
+    internal async ValueTask CompleteAsync(PreparedRequest request, int status)
     {
         var route = request.Route!;
         var elapsed = _timeProvider.GetElapsedTime(request.Started);
@@ -324,5 +335,5 @@ internal sealed partial class ConnectionForwarder
     }
 
     // The destination broke HTTP/1.1 framing or closed early: answered like any failed exchange (502, or an aborted connection).
-    private static IOException BrokenFraming() => new("The destination broke HTTP/1.1 framing.");
+    internal static IOException BrokenFraming() => new("The destination broke HTTP/1.1 framing.");
 }

@@ -9,7 +9,7 @@ namespace HealthAI.Gateway.ConnectionForwarding;
 internal sealed partial class ConnectionForwarder
 {
     /// <summary>Everything up to the first byte sent, without waiting: parse, match, check, admit, and write what is sent.</summary>
-    private Readiness Prepare(ClientConnection client, in ReadOnlySequence<byte> buffer, CallerAdmission? admitted, out PreparedRequest request)
+    internal Readiness Prepare(ForwardedClient client, in ReadOnlySequence<byte> buffer, CallerAdmission? admitted, out PreparedRequest request)
     {
         request = default;
         var span = client.Contiguous(buffer, _options.MaxRequestHeadBytes);
@@ -38,7 +38,7 @@ internal sealed partial class ConnectionForwarder
             return HandOverFor(out request, "limits");
         }
 
-        var maxRequestBytes = Math.Min(MaxBufferedRequestBytes, _limits.MaxRequestBufferSize ?? MaxBufferedRequestBytes);
+        var maxRequestBytes = MaxRequestBytes;
         var body = head.Chunked
             ? MeasureChunkedBody(client, buffer.Slice(head.HeadLength), route.Limits.MaxRequestBodyBytes)
             : MeasureBody(Math.Max(head.ContentLength, 0), buffer.Length - head.HeadLength, route.Limits.MaxRequestBodyBytes);
@@ -141,6 +141,9 @@ internal sealed partial class ConnectionForwarder
         return Readiness.Ready;
     }
 
+    /// <summary>The largest request (head and body) waited for whole: Kestrel's request buffer limit, at most 1 MB.</summary>
+    internal int MaxRequestBytes => (int)Math.Min(MaxBufferedRequestBytes, _limits.MaxRequestBufferSize ?? MaxBufferedRequestBytes);
+
     /// <summary>
     /// Kestrel's head limits (<c>KestrelServerOptions.Limits</c>), which an operator may set below the forwarder's own: a head over them goes to
     /// Kestrel for its 414 or 431. The field bytes counted include each line's CRLF, at least what Kestrel counts.
@@ -161,7 +164,7 @@ internal sealed partial class ConnectionForwarder
     /// body that trickles in costs no more than one that arrives whole. Broken framing and trailer fields go to Kestrel, whose
     /// answer (400) or handling the pipeline keeps; decoded data over the route's limit goes there too, for its 413.
     /// </summary>
-    private static RequestBody MeasureChunkedBody(ClientConnection client, in ReadOnlySequence<byte> received, long maxBodyBytes)
+    private static RequestBody MeasureChunkedBody(ForwardedClient client, in ReadOnlySequence<byte> received, long maxBodyBytes)
     {
         ref var scanner = ref client.BodyScanner;
         // Nothing scanned yet, or the scan so far: Done or InvalidData stick (an earlier read may have ended the body).
@@ -210,7 +213,7 @@ internal sealed partial class ConnectionForwarder
     /// <summary>A request body's length on the wire, whether all of it is in, or why the pipeline must take the request.</summary>
     private readonly record struct RequestBody(long Length, bool IsComplete, string? HandOverReason);
 
-    private enum Readiness
+    internal enum Readiness
     {
         Ready,
         NeedMoreData,
@@ -219,14 +222,14 @@ internal sealed partial class ConnectionForwarder
         HandOver,
     }
 
-    private enum ConnectionStep
+    internal enum ConnectionStep
     {
         Continue,
         HandOver,
         Close,
     }
 
-    private struct PreparedRequest
+    internal struct PreparedRequest
     {
         public ConnectionRoute? Route;
         public DestinationConnectionPool? Pool;

@@ -44,6 +44,24 @@ internal sealed partial class ConnectionForwarder : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<ConnectionForwarder> _logger;
 
+    /// <summary>Whether it forwards at all: enabled, with forwarded routes, and no host allow-list.</summary>
+    internal bool IsEnabled => _enabled;
+
+    internal ConnectionForwardingOptions Options => _options;
+
+    /// <summary>Kestrel's limits, which the client side of a forwarded connection keeps.</summary>
+    internal KestrelServerLimits Limits => _limits;
+
+    internal CallerAdmissions Admissions => _admissions;
+
+    internal int RouteCount => _routes.Routes.Count;
+
+    internal ForwardingTelemetry Telemetry => _telemetry;
+
+    internal TimeProvider TimeProvider => _timeProvider;
+
+    internal ILogger Logger => _logger;
+
     public ConnectionForwarder(
         ForwardedRouteTable routes,
         CallerAdmissions admissions,
@@ -214,16 +232,22 @@ internal sealed partial class ConnectionForwarder : IDisposable
         }
     }
 
-    private void ArmBodyTimeout(ClientConnection client, long bodyBytes, long bodySince)
+    private void ArmBodyTimeout(ClientConnection client, long bodyBytes, long bodySince) =>
+        client.Timeout.CancelAfter(BodyTimeLeft(bodyBytes, bodySince));
+
+    /// <summary>
+    /// How long a request body that started arriving at <paramref name="bodySince"/> may still take: Kestrel's minimum data rate
+    /// after its grace period, or the request headers timeout without one. At least 1 ms.
+    /// </summary>
+    internal TimeSpan BodyTimeLeft(long bodyBytes, long bodySince)
     {
         if (_limits.MinRequestBodyDataRate is not { } rate)
         {
-            client.Timeout.CancelAfter(_limits.RequestHeadersTimeout);
-            return;
+            return _limits.RequestHeadersTimeout;
         }
 
         var allowed = rate.GracePeriod + TimeSpan.FromSeconds(bodyBytes / rate.BytesPerSecond) - _timeProvider.GetElapsedTime(bodySince);
-        client.Timeout.CancelAfter(allowed > TimeSpan.Zero ? allowed : TimeSpan.FromMilliseconds(1));
+        return allowed > TimeSpan.Zero ? allowed : TimeSpan.FromMilliseconds(1);
     }
 
     private ConnectionStep HandOver(string reason)
@@ -232,7 +256,7 @@ internal sealed partial class ConnectionForwarder : IDisposable
         return ConnectionStep.HandOver;
     }
 
-    private bool IsKnownProxy(IPAddress address)
+    internal bool IsKnownProxy(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)
         {

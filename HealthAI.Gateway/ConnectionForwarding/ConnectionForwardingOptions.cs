@@ -27,7 +27,29 @@ public sealed class ConnectionForwardingOptions
     [Range(1, 4096)]
     public int MaxIdleConnectionsPerCluster { get; set; } = 256;
 
+    /// <summary>
+    /// What carries the plain-HTTP endpoints: <see cref="ForwardingTransport.EventLoop"/> (Linux) or Kestrel's socket transport.
+    /// </summary>
+    public ForwardingTransport Transport { get; set; } = ForwardingTransport.EventLoop;
+
+    /// <summary>Event loops (threads) per endpoint for <see cref="ForwardingTransport.EventLoop"/>; 0: one per processor.</summary>
+    [Range(0, 64)]
+    public int EventLoops { get; set; }
+
     /// <summary>How long opening a destination connection may take before the request is answered 503.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>What carries the forwarder's plain-HTTP endpoints.</summary>
+public enum ForwardingTransport
+{
+    /// <summary>
+    /// The gateway's own event loops (Linux on x86-64 or arm64; elsewhere Kestrel's): forwarded requests are served with
+    /// synchronous non-blocking socket calls on one thread per loop, and every other connection goes to Kestrel.
+    /// </summary>
+    EventLoop,
+
+    /// <summary>Kestrel's socket transport, with the forwarder as connection middleware.</summary>
+    Kestrel,
 }

@@ -55,6 +55,12 @@ internal sealed class DestinationConnectionPool(ForwardedCluster cluster, Connec
 
     public ForwardedCluster Cluster { get; } = cluster;
 
+    /// <summary>The destination's address once <see cref="TryResolve"/> has succeeded (an IP or a DNS end point).</summary>
+    public EndPoint? EndPoint => _endPoint;
+
+    /// <summary>Whether a connection idle since <paramref name="idleSince"/> is still young enough to reuse.</summary>
+    public bool IsFresh(long idleSince, long now) => timeProvider.GetElapsedTime(idleSince, now) < options.PooledConnectionIdleTimeout;
+
     /// <summary>
     /// Resolves the destination through service discovery on first use (a failure is not remembered, as for the pipeline's
     /// forwarder). False when it cannot be resolved now.
@@ -86,7 +92,7 @@ internal sealed class DestinationConnectionPool(ForwardedCluster cluster, Connec
         var thread = Environment.CurrentManagedThreadId;
         while (TryPop(thread) is { } idle)
         {
-            if (timeProvider.GetElapsedTime(idle.IdleSince, now) < options.PooledConnectionIdleTimeout && IsQuiet(idle.Socket))
+            if (IsFresh(idle.IdleSince, now) && IsQuiet(idle.Socket))
             {
                 idle.Reused = true;
                 return ValueTask.FromResult(idle);
@@ -103,7 +109,7 @@ internal sealed class DestinationConnectionPool(ForwardedCluster cluster, Connec
     /// than its framing said) would be read as the next request's answer, which is another client's; a close would fail the
     /// request. Either way the connection is not reused, as HttpClient checks its idle connections too. One poll, no wait.
     /// </summary>
-    private static bool IsQuiet(Socket socket)
+    internal static bool IsQuiet(Socket socket)
     {
         try
         {

@@ -33,4 +33,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1030, EventName = "RateLimited", Level = LogLevel.Information,
         Message = "Rate limited {RouteId}; retry after {RetryAfterSeconds} s; requestId {RequestId}")]
     public static partial void RateLimited(ILogger logger, string routeId, int retryAfterSeconds, string requestId);
+
+    [LoggerMessage(EventId = 1040, EventName = "EventLoopFault", Level = LogLevel.Error,
+        Message = "A gateway event loop closed a connection after an unexpected {ExceptionType}")]
+    public static partial void EventLoopFault(ILogger logger, string exceptionType);
 }

@@ -8,12 +8,12 @@ namespace HealthAI.Gateway.Tests.ConnectionForwarding;
 /// Chunked request bodies (what HttpClient sends for content of unknown length, PostAsJsonAsync among them) on a real Kestrel
 /// gateway: served at the connection when the forwarder understands them whole, otherwise the pipeline's answer.
 /// </summary>
-public sealed class ChunkedRequestForwardingTests : ForwardingDestinations
+public class ChunkedRequestForwardingTests : ForwardingDestinations
 {
     [Fact]
     public async Task HttpClients_chunked_body_is_served_at_the_connection_and_sent_on_chunked()
     {
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
+        await using var gateway = await StartGatewayAsync(Deid);
         using var client = gateway.CreateClient(TestTokens.Create(subject: "chunked-client"));
         const string body = "{\"text\":\"Seen in clinic today.\"}";
 
@@ -36,7 +36,7 @@ public sealed class ChunkedRequestForwardingTests : ForwardingDestinations
     [Fact]
     public async Task A_chunked_body_that_arrives_in_pieces_is_forwarded_whole_and_the_next_request_follows()
     {
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
+        await using var gateway = await StartGatewayAsync(Deid);
         var token = TestTokens.Create();
         using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
 
@@ -69,7 +69,7 @@ public sealed class ChunkedRequestForwardingTests : ForwardingDestinations
     [InlineData("application/json", "2\r\n{}\r\n0\r\nX-Checksum: 1\r\n\r\n", "request", 200)]
     public async Task Chunked_bodies_the_forwarder_does_not_take_get_the_pipelines_answer(string contentType, string body, string reason, int status)
     {
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
+        await using var gateway = await StartGatewayAsync(Deid);
         using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
         body = body.Replace("{LARGE}", new string('a', 0x40001), StringComparison.Ordinal);
 

@@ -11,7 +11,7 @@ namespace HealthAI.Gateway.Tests.ConnectionForwarding;
 /// The connection-level forwarder on a real Kestrel gateway: what it serves itself (counted by its metrics) and that everything
 /// it does not serve reaches the pipeline on the same connection and gets the pipeline's answer.
 /// </summary>
-public sealed class ConnectionForwardingTests : ForwardingDestinations
+public class ConnectionForwardingTests : ForwardingDestinations
 {
     private const string CanaryName = "Ottoline Vexbridge";
 
@@ -20,7 +20,7 @@ public sealed class ConnectionForwardingTests : ForwardingDestinations
     [Fact]
     public async Task A_forwarded_request_is_served_at_the_connection_with_the_pipelines_headers_and_audit()
     {
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
+        await using var gateway = await StartGatewayAsync(Deid);
         using var client = gateway.CreateClient(TestTokens.Create(subject: "fast-client"));
         const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         var body = $"{{\"text\":\"{CanaryName} was seen.\"}}";
@@ -62,7 +62,7 @@ public sealed class ConnectionForwardingTests : ForwardingDestinations
     [Fact]
     public async Task Pipelined_requests_on_one_connection_are_answered_in_order()
     {
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
+        await using var gateway = await StartGatewayAsync(Deid);
         var token = TestTokens.Create();
         using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
         var host = gateway.Address.Authority;
@@ -82,7 +82,7 @@ public sealed class ConnectionForwardingTests : ForwardingDestinations
     [Fact]
     public async Task A_request_without_a_token_is_handed_to_the_pipeline_which_answers_401_and_keeps_the_connection()
     {
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
+        await using var gateway = await StartGatewayAsync(Deid);
         using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
         var host = gateway.Address.Authority;
 
@@ -105,7 +105,7 @@ public sealed class ConnectionForwardingTests : ForwardingDestinations
     [InlineData("not-a-token", 401, "unauthenticated")]
     public async Task Rejected_callers_get_the_pipelines_answer_and_nothing_reaches_the_destination(string scopes, int status, string reason)
     {
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
+        await using var gateway = await StartGatewayAsync(Deid);
         using var client = gateway.CreateClient(scopes == "not-a-token" ? "not-a-token" : TestTokens.Create(scopes: scopes));
 
         using var response = await client.PostAsync("/v1/deidentify", Json("{}"), Ct);
@@ -118,7 +118,7 @@ public sealed class ConnectionForwardingTests : ForwardingDestinations
     [Fact]
     public async Task Both_ways_in_share_one_token_bucket_per_client()
     {
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, settings =>
+        await using var gateway = await StartGatewayAsync(Deid, settings =>
         {
             settings["Gateway:RateLimiting:TokenLimit"] = "2";
             settings["Gateway:RateLimiting:TokensPerPeriod"] = "1";
@@ -148,7 +148,7 @@ public sealed class ConnectionForwardingTests : ForwardingDestinations
     [InlineData("application/json; charset=utf-16", 10, 415)]
     public async Task The_route_tables_limits_apply(string contentType, int bytes, int status)
     {
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
+        await using var gateway = await StartGatewayAsync(Deid);
         using var client = gateway.CreateClient(TestTokens.Create());
         using var content = new ByteArrayContent(new byte[bytes]);
         content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
@@ -169,7 +169,7 @@ public sealed class ConnectionForwardingTests : ForwardingDestinations
     [InlineData("Host: evil.example:1:2\r\nContent-Length: 2\r\n")]
     public async Task Ambiguous_framing_and_a_malformed_Host_are_left_to_Kestrel_which_rejects_them(string fields)
     {
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
+        await using var gateway = await StartGatewayAsync(Deid);
         using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
 
         await connection.SendAsync($"POST /v1/deidentify HTTP/1.1\r\n{fields}Authorization: Bearer {TestTokens.Create()}\r\nContent-Type: application/json\r\n\r\n{{}}", Ct);
@@ -185,7 +185,7 @@ public sealed class ConnectionForwardingTests : ForwardingDestinations
     {
         var gone = await FakeBackend.StartAsync();
         await gone.DisposeAsync();
-        await using var gateway = await KestrelGateway.StartAsync(gone, Triton);
+        await using var gateway = await StartGatewayAsync(gone);
         using var client = gateway.CreateClient(TestTokens.Create());
 
         using var failed = await client.PostAsync("/v1/deidentify", Json("{}"), Ct);
@@ -208,7 +208,7 @@ public sealed class ConnectionForwardingTests : ForwardingDestinations
     {
         var hanging = await FakeBackend.StartAsync(async (context, _) => await Task.Delay(Timeout.Infinite, context.RequestAborted));
         await using var _ = hanging;
-        await using var gateway = await KestrelGateway.StartAsync(hanging, Triton, settings =>
+        await using var gateway = await StartGatewayAsync(hanging, settings =>
             settings["ReverseProxy:Clusters:deid:HttpRequest:ActivityTimeout"] = "00:00:00.500");
         using var client = gateway.CreateClient(TestTokens.Create());
 
@@ -230,7 +230,7 @@ public sealed class ConnectionForwardingTests : ForwardingDestinations
             await context.Response.WriteAsync("\"end\":true}", context.RequestAborted);
         });
         await using var _ = streaming;
-        await using var gateway = await KestrelGateway.StartAsync(streaming, Triton);
+        await using var gateway = await StartGatewayAsync(streaming);
         using var client = gateway.CreateClient(TestTokens.Create());
 
         using var first = await client.PostAsync("/v1/deidentify", Json("{}"), Ct);
@@ -245,7 +245,7 @@ public sealed class ConnectionForwardingTests : ForwardingDestinations
     [Fact]
     public async Task A_body_that_trickles_below_Kestrels_minimum_rate_is_cut_off_and_nothing_is_forwarded()
     {
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, services: services =>
+        await using var gateway = await StartGatewayAsync(Deid, services: services =>
             services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(240, TimeSpan.FromSeconds(2))));
         using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
         await connection.SendAsync($"POST /v1/deidentify HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TestTokens.Create()}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"text\":\"", Ct);
@@ -277,7 +277,7 @@ public sealed class ConnectionForwardingTests : ForwardingDestinations
     [Fact]
     public async Task An_idle_connection_is_closed_after_Kestrels_keep_alive_timeout()
     {
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, services: services =>
+        await using var gateway = await StartGatewayAsync(Deid, services: services =>
             services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(1)));
         using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
         await connection.SendAsync($"GET /v2/models/m HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TestTokens.Create()}\r\n\r\n", Ct);
@@ -292,7 +292,7 @@ public sealed class ConnectionForwardingTests : ForwardingDestinations
     [Fact]
     public async Task A_request_larger_than_Kestrels_request_buffer_is_left_to_the_pipeline_and_answered()
     {
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, services: services =>
+        await using var gateway = await StartGatewayAsync(Deid, services: services =>
             services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBufferSize = 64 * 1024));
         using var client = gateway.CreateClient(TestTokens.Create());
         var body = $"{{\"text\":\"{new string('a', 100_000)}\"}}";
@@ -307,7 +307,7 @@ public sealed class ConnectionForwardingTests : ForwardingDestinations
     [Fact]
     public async Task Turned_off_every_request_takes_the_pipeline()
     {
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, settings => settings["Gateway:ConnectionForwarding:Enabled"] = "false");
+        await using var gateway = await StartGatewayAsync(Deid, settings => settings["Gateway:ConnectionForwarding:Enabled"] = "false");
         using var client = gateway.CreateClient(TestTokens.Create());
 
         using var response = await client.PostAsync("/v1/deidentify", Json("{}"), Ct);

@@ -1,4 +1,6 @@
+using HealthAI.Gateway.ConnectionForwarding;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HealthAI.Gateway.Tests.ConnectionForwarding;
 
@@ -17,6 +19,26 @@ public abstract class ForwardingDestinations : IAsyncLifetime
     protected FakeBackend Triton { get; private set; } = null!;
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>What carries the gateway's plain-HTTP endpoint: a class that runs its tests on both transports overrides it.</summary>
+    protected virtual ForwardingTransport Transport => ForwardingTransport.EventLoop;
+
+    /// <summary>The gateway on Kestrel in front of <paramref name="deid"/> and <see cref="Triton"/>, on this class's transport.</summary>
+    protected Task<KestrelGateway> StartGatewayAsync(
+        FakeBackend deid,
+        Action<Dictionary<string, string?>>? configure = null,
+        Action<IServiceCollection>? services = null,
+        bool configuredEndpoints = false) =>
+        KestrelGateway.StartAsync(
+            deid,
+            Triton,
+            settings =>
+            {
+                settings["Gateway:ConnectionForwarding:Transport"] = Transport.ToString();
+                configure?.Invoke(settings);
+            },
+            services,
+            configuredEndpoints);
 
     public async ValueTask InitializeAsync()
     {

@@ -19,7 +19,7 @@ public sealed class ForwardingTraceTests : ForwardingDestinations
     public async Task With_spans_recorded_the_forwarder_records_a_server_span_that_is_the_destinations_parent()
     {
         var capture = new SpanCapture();
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, services: services =>
+        await using var gateway = await StartGatewayAsync(Deid, services: services =>
             services.AddSingleton<BaseProcessor<Activity>>(capture));
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
 
@@ -54,7 +54,7 @@ public sealed class ForwardingTraceTests : ForwardingDestinations
             },
         };
         ActivitySource.AddActivityListener(listener);
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton);
+        await using var gateway = await StartGatewayAsync(Deid);
 
         using var response = await SendAsync(gateway, traceId);
 

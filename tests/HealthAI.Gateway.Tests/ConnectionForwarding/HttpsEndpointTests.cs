@@ -11,7 +11,7 @@ namespace HealthAI.Gateway.Tests.ConnectionForwarding;
 /// defaults, which Kestrel places outside an endpoint's TLS: it must leave HTTPS endpoints to Kestrel, or a plain-text request
 /// sent to the HTTPS port would be served without TLS. Outside Development, answers over TLS carry HSTS.
 /// </summary>
-public sealed class HttpsEndpointTests : ForwardingDestinations
+public class HttpsEndpointTests : ForwardingDestinations
 {
     private const string Body = "{\"text\":\"Ottoline Vexbridge was seen.\"}";
 
@@ -91,7 +91,7 @@ public sealed class HttpsEndpointTests : ForwardingDestinations
     }
 
     private Task<KestrelGateway> StartAsync(TestCertificate certificate, string environment = "Development") =>
-        KestrelGateway.StartAsync(Deid, Triton, settings =>
+        StartGatewayAsync(Deid, settings =>
         {
             settings["environment"] = environment;
             settings["Kestrel:Endpoints:Http:Url"] = "http://127.0.0.1:0";

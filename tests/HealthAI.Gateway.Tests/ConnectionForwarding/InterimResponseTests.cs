@@ -9,7 +9,7 @@ namespace HealthAI.Gateway.Tests.ConnectionForwarding;
 /// forwarder; the connection-level forwarder drops them too and relays the final answer, whether the two arrive together or
 /// apart. The destination here is a raw socket: Kestrel has no API to send a 103.
 /// </summary>
-public sealed class InterimResponseTests : ForwardingDestinations
+public class InterimResponseTests : ForwardingDestinations
 {
     private const string EarlyHints = "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n";
     private const string Final = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}";
@@ -23,7 +23,7 @@ public sealed class InterimResponseTests : ForwardingDestinations
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(4);
         var destination = ServeOnceAsync(listener, apart);
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, settings =>
+        await using var gateway = await StartGatewayAsync(Deid, settings =>
             settings["services:triton:http:0"] = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndPoint!).Port}");
         using var client = gateway.CreateClient(TestTokens.Create());
 

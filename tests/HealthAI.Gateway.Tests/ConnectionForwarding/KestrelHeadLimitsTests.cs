@@ -9,7 +9,7 @@ namespace HealthAI.Gateway.Tests.ConnectionForwarding;
 /// by the gateway): a head over them is handed to Kestrel, whose answer the client gets, and nothing reaches the destination.
 /// (A malformed Host is among the heads in <c>ConnectionForwardingTests</c> that Kestrel rejects.)
 /// </summary>
-public sealed class KestrelHeadLimitsTests : ForwardingDestinations
+public class KestrelHeadLimitsTests : ForwardingDestinations
 {
     [Theory]
     [InlineData("MaxRequestHeaderCount", 10, 20, 431)]
@@ -17,7 +17,7 @@ public sealed class KestrelHeadLimitsTests : ForwardingDestinations
     [InlineData("MaxRequestLineSize", 64, 0, 414)]
     public async Task A_head_over_Kestrels_configured_limits_gets_Kestrels_answer(string limit, int value, int extraHeaders, int status)
     {
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, settings => settings[$"Kestrel:Limits:{limit}"] = value.ToString(CultureInfo.InvariantCulture));
+        await using var gateway = await StartGatewayAsync(Deid, settings => settings[$"Kestrel:Limits:{limit}"] = value.ToString(CultureInfo.InvariantCulture));
         using var client = gateway.CreateClient(TestTokens.Create());
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/deidentify?padding=" + new string('p', 80))
         {
@@ -38,7 +38,7 @@ public sealed class KestrelHeadLimitsTests : ForwardingDestinations
     [Fact]
     public async Task A_head_within_Kestrels_configured_limits_is_still_forwarded_at_the_connection()
     {
-        await using var gateway = await KestrelGateway.StartAsync(Deid, Triton, settings => settings["Kestrel:Limits:MaxRequestHeaderCount"] = "10");
+        await using var gateway = await StartGatewayAsync(Deid, settings => settings["Kestrel:Limits:MaxRequestHeaderCount"] = "10");
         using var client = gateway.CreateClient(TestTokens.Create());
 
         using var response = await client.PostAsync("/v1/deidentify", new StringContent("{\"text\":\"x\"}", Encoding.UTF8, "application/json"), Ct);

@@ -1,0 +1,405 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace HealthAI.Gateway.ConnectionForwarding.EventLoop;
+
+/// <summary>
+/// One thread running one epoll loop, as an nginx worker does: it accepts connections from the shared listener and serves their
+/// forwarded requests with non-blocking socket calls made synchronously between waits, so a request costs no asynchronous
+/// socket operation, pipe or state machine. The forwarder's own parse, checks and writes run here unchanged
+/// (<see cref="ConnectionForwarder.Prepare"/>); what must wait off the loop (a token seen for the first time, a route policy, a
+/// full audit queue, a DNS lookup) runs on the thread pool and posts its result back. A connection the loop does not serve is
+/// handed to Kestrel whole, with the bytes already read.
+/// </summary>
+/// <remarks>Everything here runs on the loop's thread except <see cref="Post"/>, <see cref="Drain"/> and <see cref="Dispose"/>.</remarks>
+internal sealed partial class EventLoop : IDisposable
+{
+    // Timers (keep-alive, request, activity, connect, pooled idle) are checked this often: their resolution.
+    private const int TickMs = 50;
+    private const int ListenerSlot = 0;
+    private const int WakeUpSlot = 1;
+
+    private readonly EventLoopListener _owner;
+    private readonly ConnectionForwarder _forwarder;
+    private readonly TimeProvider _time;
+    private readonly int _epoll;
+    private readonly int _wakeUp;
+    private readonly Thread _thread;
+    private readonly ConcurrentQueue<Action> _posted = new();
+    private readonly List<object?> _slots = [null, null];
+    private readonly List<uint> _generations = [0, 0];
+    private readonly Stack<int> _freeSlots = new();
+    private readonly Dictionary<DestinationConnectionPool, Stack<LoopDestination>> _idle = new(ReferenceEqualityComparer.Instance);
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly long _tickTicks;
+    private int _wakePending;
+    private volatile bool _stopping;
+    private bool _accepting = true;
+    private bool _draining;
+    private int _clients;
+    private long _nextTick;
+
+    public EventLoop(EventLoopListener owner, ConnectionForwarder forwarder, int index)
+    {
+        _owner = owner;
+        _forwarder = forwarder;
+        _time = forwarder.TimeProvider;
+        _tickTicks = TimeSpan.FromMilliseconds(TickMs).Ticks * _time.TimestampFrequency / TimeSpan.TicksPerSecond;
+        _epoll = Epoll.Create();
+        _wakeUp = Epoll.CreateWakeUp();
+        Epoll.Add(_epoll, (int)owner.Socket.Handle, Epoll.In | Epoll.Exclusive, ListenerSlot);
+        Epoll.Add(_epoll, _wakeUp, Epoll.In, WakeUpSlot);
+        _thread = new Thread(Run) { IsBackground = true, Name = $"gateway event loop {index}" };
+    }
+
+    /// <summary>Completes once the loop has stopped accepting and its last client connection has closed.</summary>
+    public Task Drained => _drained.Task;
+
+    public void Start() => _thread.Start();
+
+    /// <summary>Runs <paramref name="action"/> on the loop's thread (from any thread).</summary>
+    public void Post(Action action)
+    {
+        _posted.Enqueue(action);
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
+        {
+            Epoll.Signal(_wakeUp);
+        }
+    }
+
+    /// <summary>
+    /// Graceful shutdown: stop accepting, close idle connections, and close the others once their current request is answered.
+    /// </summary>
+    public void Drain() => Post(() =>
+    {
+        _draining = true;
+        StopAccepting();
+        for (var slot = 0; slot < _slots.Count; slot++)
+        {
+            if (_slots[slot] is LoopClient { State: LoopClientState.Idle, InputLength: 0 } client)
+            {
+                CloseClient(client);
+            }
+            else if (_slots[slot] is LoopClient busy)
+            {
+                busy.CloseAfter = true;
+            }
+        }
+
+        CheckDrained();
+    });
+
+    /// <summary>Stops the loop and closes every connection it still holds.</summary>
+    public void Dispose()
+    {
+        if (_stopping)
+        {
+            return;
+        }
+
+        _stopping = true;
+        Epoll.Signal(_wakeUp);
+        if (_thread.IsAlive && _thread != Thread.CurrentThread)
+        {
+            _thread.Join();
+        }
+
+        foreach (var item in _slots)
+        {
+            switch (item)
+            {
+                case LoopClient client:
+                    client.Socket.Dispose();
+                    client.Dispose();
+                    break;
+                case LoopDestination destination:
+                    destination.Socket.Dispose();
+                    break;
+            }
+        }
+
+        Epoll.CloseDescriptor(_wakeUp);
+        Epoll.CloseDescriptor(_epoll);
+        _drained.TrySetResult();
+    }
+
+    private void Run()
+    {
+        var events = new byte[256 * Epoll.EventSize];
+        _nextTick = _time.GetTimestamp() + _tickTicks;
+        while (!_stopping)
+        {
+            int ready;
+            try
+            {
+                ready = Epoll.Wait(_epoll, events, TickMs);
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+
+            for (var i = 0; i < ready; i++)
+            {
+                var data = Epoll.DataAt(events, i);
+                var slot = (int)(uint)data;
+                if (slot == ListenerSlot)
+                {
+                    Accept();
+                    continue;
+                }
+
+                if (slot == WakeUpSlot)
+                {
+                    RunPosted();
+                    continue;
+                }
+
+                // An event for a connection closed earlier in this batch, whose slot another connection has taken since: skipped.
+                if (slot >= _slots.Count || _generations[slot] != (uint)(data >> 32))
+                {
+                    continue;
+                }
+
+                var flags = Epoll.EventsAt(events, i);
+                var connection = _slots[slot];
+                try
+                {
+                    switch (connection)
+                    {
+                        case LoopClient client:
+                            OnClientReady(client, flags);
+                            break;
+                        case LoopDestination destination:
+                            OnDestinationReady(destination, flags);
+                            break;
+                    }
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // A fault serving one connection must not stop the loop and every other connection on it.
+                    OnFault(connection, ex);
+                }
+            }
+
+            var now = _time.GetTimestamp();
+            if (now >= _nextTick)
+            {
+                _nextTick = now + _tickTicks;
+                CheckTimers(now);
+            }
+        }
+    }
+
+    private void RunPosted()
+    {
+        Epoll.Drain(_wakeUp);
+        Volatile.Write(ref _wakePending, 0);
+        while (_posted.TryDequeue(out var action))
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                OnFault(null, ex);
+            }
+        }
+    }
+
+    // Level-triggered and shared with the other loops (each woken exclusively): one accept per wake-up, and the listener is
+    // reported again while connections are queued. Another loop may have taken the connection first.
+    private void Accept()
+    {
+        if (!_accepting)
+        {
+            return;
+        }
+
+        Socket socket;
+        try
+        {
+            socket = _owner.Socket.Accept();
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return;
+        }
+
+        if (_draining || socket.RemoteEndPoint is not IPEndPoint { Address: var address })
+        {
+            socket.Dispose();
+            return;
+        }
+
+        socket.Blocking = false;
+        socket.NoDelay = true;
+        if (_forwarder.IsKnownProxy(address))
+        {
+            // Forwarded headers from a configured proxy are the pipeline's to honour.
+            _forwarder.Telemetry.RecordHandover("proxy");
+            _owner.HandOver(socket, default);
+            return;
+        }
+
+        var client = new LoopClient(socket, address, _forwarder.MaxRequestBytes);
+        _clients++;
+        Register(client, Epoll.In);
+        EnterIdle(client);
+    }
+
+    private void StopAccepting()
+    {
+        if (_accepting)
+        {
+            _accepting = false;
+            Epoll.Remove(_epoll, (int)_owner.Socket.Handle);
+        }
+    }
+
+    private void CheckDrained()
+    {
+        if (_draining && _clients == 0)
+        {
+            _drained.TrySetResult();
+        }
+    }
+
+    private void CheckTimers(long now)
+    {
+        for (var slot = WakeUpSlot + 1; slot < _slots.Count; slot++)
+        {
+            switch (_slots[slot])
+            {
+                case LoopClient client when now >= client.Deadline || client.Destination is { Connecting: true } d && now >= d.ConnectDeadline:
+                    OnTimedOut(client, now);
+                    break;
+                case LoopDestination { Client: null } idle when !idle.Pool.IsFresh(idle.IdleSince, now):
+                    CloseDestination(idle);
+                    break;
+            }
+        }
+    }
+
+    private void OnTimedOut(LoopClient client, long now)
+    {
+        switch (client.State)
+        {
+            case LoopClientState.Idle or LoopClientState.Receiving:
+                // Keep-alive, request headers or request body timeout: closed, as the Kestrel-hosted forwarder closes it.
+                CloseClient(client);
+                break;
+            case LoopClientState.Exchanging when client.Destination is { Connecting: true } connecting && now >= connecting.ConnectDeadline:
+                OnConnectFailed(client, connecting, SocketError.TimedOut);
+                break;
+            case LoopClientState.Exchanging when now >= client.Deadline:
+                Fail(client, client.ResponseStarted ? Forwarding.ForwarderError.ResponseBodyDestination : Forwarding.ForwarderError.RequestTimedOut, new TimeoutException());
+                break;
+        }
+    }
+
+    private void Register(ILoopConnection connection, uint interest)
+    {
+        var slot = _freeSlots.TryPop(out var free) ? free : _slots.Count;
+        if (slot == _slots.Count)
+        {
+            _slots.Add(connection);
+            _generations.Add(0);
+        }
+        else
+        {
+            _slots[slot] = connection;
+        }
+
+        connection.Slot = slot;
+        connection.Interest = interest;
+        Epoll.Add(_epoll, (int)connection.Socket.Handle, interest, Data(slot));
+    }
+
+    // The slot in the low half, its generation in the high half: an event for a slot's earlier connection is told apart.
+    private ulong Data(int slot) => ((ulong)_generations[slot] << 32) | (uint)slot;
+
+    private void SetInterest(ILoopConnection connection, uint interest)
+    {
+        if (connection.Interest != interest && !connection.Closed)
+        {
+            Epoll.Modify(_epoll, (int)connection.Socket.Handle, interest, Data(connection.Slot));
+            connection.Interest = interest;
+        }
+    }
+
+    private void Unregister(ILoopConnection connection)
+    {
+        var slot = connection.Slot;
+        Epoll.Remove(_epoll, (int)connection.Socket.Handle);
+        _slots[slot] = null;
+        _generations[slot]++;
+        _freeSlots.Push(slot);
+        connection.Closed = true;
+    }
+
+    private void CloseClient(LoopClient client)
+    {
+        if (client.Closed)
+        {
+            return;
+        }
+
+        if (client.Destination is { } destination)
+        {
+            client.Destination = null;
+            destination.Client = null;
+            CloseDestination(destination);
+        }
+
+        Unregister(client);
+        client.Socket.Dispose();
+        client.Dispose();
+        _clients--;
+        CheckDrained();
+    }
+
+    private void CloseDestination(LoopDestination destination)
+    {
+        if (!destination.Closed)
+        {
+            Unregister(destination);
+            destination.Socket.Dispose();
+        }
+    }
+
+    /// <summary>Gives the connection to Kestrel's HTTP stack with what it sent so far; the loop forgets it.</summary>
+    private void HandOver(LoopClient client, string reason)
+    {
+        _forwarder.Telemetry.RecordHandover(reason);
+        var received = client.Input.AsMemory(0, client.InputLength).ToArray();
+        Unregister(client);
+        client.Dispose();
+        _clients--;
+        _owner.HandOver(client.Socket, received);
+        CheckDrained();
+    }
+
+    private void OnFault(object? connection, Exception fault)
+    {
+        Logging.Log.EventLoopFault(_forwarder.Logger, fault.GetType().Name);
+        ClearActivity();
+        switch (connection)
+        {
+            case LoopClient client:
+                CloseClient(client);
+                break;
+            case LoopDestination { Client: { } client }:
+                CloseClient(client);
+                break;
+            case LoopDestination destination:
+                CloseDestination(destination);
+                break;
+        }
+    }
+
+    private static void ClearActivity() => Activity.Current = null;
+}

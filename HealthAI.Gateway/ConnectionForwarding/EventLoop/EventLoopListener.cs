@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+
+namespace HealthAI.Gateway.ConnectionForwarding.EventLoop;
+
+/// <summary>
+/// Kestrel's listener for a plain-HTTP endpoint served by event loops: the loops accept every connection and serve what the
+/// forwarder serves, and this listener's <see cref="AcceptAsync"/> gives Kestrel the connections they hand over, as
+/// connections of Kestrel's own socket transport with the bytes already read replayed first.
+/// </summary>
+internal sealed class EventLoopListener : IConnectionListener
+{
+    // How long disposing waits for the loops' connections to finish their current request after unbinding.
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly Channel<ConnectionContext> _handedOver = Channel.CreateUnbounded<ConnectionContext>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SocketConnectionContextFactory _contexts;
+    private readonly EventLoop[] _loops;
+    private int _unbound;
+
+    public EventLoopListener(EndPoint endPoint, ConnectionForwarder forwarder, SocketConnectionContextFactory contexts, int loopCount)
+    {
+        _contexts = contexts;
+        Socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endPoint is IPEndPoint { Address: var address } && address.Equals(IPAddress.IPv6Any))
+            {
+                Socket.DualMode = true;
+            }
+
+            Socket.Bind(endPoint);
+            Socket.Listen(512);
+            Socket.Blocking = false;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            Socket.Dispose();
+            throw new AddressInUseException(ex.Message, ex);
+        }
+        catch
+        {
+            Socket.Dispose();
+            throw;
+        }
+
+        EndPoint = Socket.LocalEndPoint!;
+        _loops = new EventLoop[loopCount];
+        for (var i = 0; i < loopCount; i++)
+        {
+            _loops[i] = new EventLoop(this, forwarder, i);
+        }
+
+        foreach (var loop in _loops)
+        {
+            loop.Start();
+        }
+    }
+
+    public EndPoint EndPoint { get; }
+
+    /// <summary>The listening socket, shared by the loops.</summary>
+    internal Socket Socket { get; }
+
+    public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _handedOver.Reader.ReadAsync(cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            // Unbound: Kestrel's accept loop for this endpoint ends.
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// From a loop: Kestrel takes the connection from here on, and reads <paramref name="received"/> before the socket. After
+    /// unbinding, nothing accepts it any more and it is closed.
+    /// </summary>
+    internal void HandOver(Socket socket, ReadOnlyMemory<byte> received)
+    {
+        var connection = _contexts.Create(socket);
+        connection.Features.Set(HandedOverByEventLoop.Instance);
+        if (!received.IsEmpty)
+        {
+            connection.Transport = new ReplayedTransport(received, connection.Transport);
+        }
+
+        if (!_handedOver.Writer.TryWrite(connection))
+        {
+            connection.Abort();
+            _ = connection.DisposeAsync().AsTask();
+        }
+    }
+
+    /// <summary>Stops accepting: the loops close idle connections and finish the others' current request.</summary>
+    public ValueTask UnbindAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _unbound, 1) == 0)
+        {
+            foreach (var loop in _loops)
+            {
+                loop.Drain();
+            }
+
+            _handedOver.Writer.TryComplete();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await UnbindAsync();
+        try
+        {
+            await Task.WhenAll(_loops.Select(loop => loop.Drained)).WaitAsync(DrainTimeout);
+        }
+        catch (TimeoutException)
+        {
+            // Requests still in flight after the drain timeout are cut off with their connections.
+        }
+
+        foreach (var loop in _loops)
+        {
+            loop.Dispose();
+        }
+
+        Socket.Dispose();
+        _contexts.Dispose();
+    }
+}
+
+/// <summary>Marks a connection an event loop handed to Kestrel: the connection-level forwarder's middleware lets it pass.</summary>
+internal sealed class HandedOverByEventLoop
+{
+    public static readonly HandedOverByEventLoop Instance = new();
+}
