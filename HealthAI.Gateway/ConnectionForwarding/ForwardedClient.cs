@@ -18,7 +18,7 @@ internal abstract class ForwardedClient : IDisposable
     {
         RemoteAddress = remoteAddress;
         ClientAddress = Encoding.ASCII.GetBytes(remoteAddress.ToString());
-        SendBuffer = ArrayPool<byte>.Shared.Rent(InitialSendBufferBytes);
+        SendBuffer = [];
     }
 
     public IPAddress RemoteAddress { get; }
@@ -26,7 +26,7 @@ internal abstract class ForwardedClient : IDisposable
     /// <summary>The client's address as written into <c>X-Forwarded-For</c>.</summary>
     public byte[] ClientAddress { get; }
 
-    /// <summary>The request as it goes to the destination, head and body.</summary>
+    /// <summary>The request as it goes to the destination, head and body (rented by <see cref="EnsureSendCapacity"/>).</summary>
     public byte[] SendBuffer { get; private set; }
 
     /// <summary>
@@ -63,19 +63,32 @@ internal abstract class ForwardedClient : IDisposable
     {
         if (SendBuffer.Length < bytes)
         {
-            ArrayPool<byte>.Shared.Return(SendBuffer);
-            SendBuffer = ArrayPool<byte>.Shared.Rent(bytes);
+            ReturnSendBuffer();
+            SendBuffer = ArrayPool<byte>.Shared.Rent(Math.Max(bytes, InitialSendBufferBytes));
         }
     }
 
-    public virtual void Dispose()
+    /// <summary>Gives the buffers back to the pool (a long-idle connection); they are rented again when a request comes.</summary>
+    public virtual void ReleaseBuffers() => ReturnBuffers();
+
+    public virtual void Dispose() => ReturnBuffers();
+
+    private void ReturnBuffers()
     {
-        ArrayPool<byte>.Shared.Return(SendBuffer);
-        SendBuffer = [];
+        ReturnSendBuffer();
         if (_headScratch is not null)
         {
             ArrayPool<byte>.Shared.Return(_headScratch);
             _headScratch = null;
+        }
+    }
+
+    private void ReturnSendBuffer()
+    {
+        if (SendBuffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(SendBuffer);
+            SendBuffer = [];
         }
     }
 }

@@ -17,10 +17,8 @@ internal sealed partial class EventLoop
         client.StartExchange(request);
         client.State = LoopClientState.Exchanging;
         client.CloseAfter |= request.ConnectionClose || _draining;
-        var now = _time.GetTimestamp();
-        client.Deadline = DeadlineAfter(now, request.Route!.Cluster.ActivityTimeout);
-        SetInterest(client, 0);
-        if (TryRentIdle(request.Pool!, now) is { } idle)
+        client.Deadline = DeadlineAfter(_now, request.Route!.Cluster.ActivityTimeout);
+        if (TryRentIdle(request.Pool!, _now) is { } idle)
         {
             Attach(client, idle);
             SendRequest(client, idle);
@@ -134,7 +132,7 @@ internal sealed partial class EventLoop
         var destination = new LoopDestination(socket, pool)
         {
             Connecting = !connected,
-            ConnectDeadline = DeadlineAfter(_time.GetTimestamp(), _forwarder.Options.ConnectTimeout),
+            ConnectDeadline = DeadlineAfter(_now, _forwarder.Options.ConnectTimeout),
             Addresses = addresses,
             AddressIndex = index,
             Port = port,
@@ -262,7 +260,7 @@ internal sealed partial class EventLoop
 
         destination.Received += read;
         destination.AnswerArrived = true;
-        client.Deadline = DeadlineAfter(_time.GetTimestamp(), client.Request.Route!.Cluster.ActivityTimeout);
+        client.Deadline = DeadlineAfter(_now, client.Request.Route!.Cluster.ActivityTimeout);
         if (client.ResponseStarted)
         {
             RelayAnswer(client, destination);
@@ -395,7 +393,7 @@ internal sealed partial class EventLoop
         }
 
         destination.Reused = true;
-        destination.IdleSince = _time.GetTimestamp();
+        destination.IdleSince = _now;
         // Watched while idle: a close (or stray bytes) takes it out of the pool before anyone rents it.
         SetInterest(destination, Epoll.In);
         idle.Push(destination);

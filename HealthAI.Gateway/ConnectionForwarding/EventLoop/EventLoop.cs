@@ -34,6 +34,9 @@ internal sealed partial class EventLoop : IDisposable
     private readonly Dictionary<DestinationConnectionPool, Stack<LoopDestination>> _idle = new(ReferenceEqualityComparer.Instance);
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _tickTicks;
+
+    // A connection idle this long gives its buffers back to the pool (one timer tick's worth of scanning, no cost per request).
+    private readonly long _releaseTicks;
     private int _wakePending;
     private volatile bool _stopping;
     private bool _accepting = true;
@@ -41,12 +44,16 @@ internal sealed partial class EventLoop : IDisposable
     private int _clients;
     private long _nextTick;
 
+    // The time the current batch of events began: deadlines and idle times are measured from it, one clock read a batch.
+    private long _now;
+
     public EventLoop(EventLoopListener owner, ConnectionForwarder forwarder, int index)
     {
         _owner = owner;
         _forwarder = forwarder;
         _time = forwarder.TimeProvider;
         _tickTicks = TimeSpan.FromMilliseconds(TickMs).Ticks * _time.TimestampFrequency / TimeSpan.TicksPerSecond;
+        _releaseTicks = _time.TimestampFrequency;
         _epoll = Epoll.Create();
         _wakeUp = Epoll.CreateWakeUp();
         Epoll.Add(_epoll, (int)owner.Socket.Handle, Epoll.In | Epoll.Exclusive, ListenerSlot);
@@ -141,6 +148,7 @@ internal sealed partial class EventLoop : IDisposable
                 return;
             }
 
+            _now = _time.GetTimestamp();
             for (var i = 0; i < ready; i++)
             {
                 var data = Epoll.DataAt(events, i);
@@ -184,11 +192,10 @@ internal sealed partial class EventLoop : IDisposable
                 }
             }
 
-            var now = _time.GetTimestamp();
-            if (now >= _nextTick)
+            if (_now >= _nextTick)
             {
-                _nextTick = now + _tickTicks;
-                CheckTimers(now);
+                _nextTick = _now + _tickTicks;
+                CheckTimers(_now);
             }
         }
     }
@@ -276,6 +283,9 @@ internal sealed partial class EventLoop : IDisposable
             {
                 case LoopClient client when now >= client.Deadline || client.Destination is { Connecting: true } d && now >= d.ConnectDeadline:
                     OnTimedOut(client, now);
+                    break;
+                case LoopClient { State: LoopClientState.Idle } idle when now - idle.IdleSince >= _releaseTicks:
+                    idle.ReleaseBuffers();
                     break;
                 case LoopDestination { Client: null } idle when !idle.Pool.IsFresh(idle.IdleSince, now):
                     CloseDestination(idle);

@@ -53,11 +53,14 @@ internal sealed class LoopClient(Socket socket, IPAddress remoteAddress, int max
     /// <summary>When the current wait runs out (a <see cref="TimeProvider"/> timestamp).</summary>
     public long Deadline { get; set; }
 
+    /// <summary>When the connection last went idle (a <see cref="TimeProvider"/> timestamp).</summary>
+    public long IdleSince { get; set; }
+
     /// <summary>When the current request's body started to arrive (0 before).</summary>
     public long BodySince { get; set; }
 
     /// <summary>Received bytes not yet consumed by a request: the start of the next request, or all of it.</summary>
-    public byte[] Input { get; private set; } = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
+    public byte[] Input { get; private set; } = [];
 
     public int InputLength { get; set; }
 
@@ -106,11 +109,34 @@ internal sealed class LoopClient(Socket socket, IPAddress remoteAddress, int max
             return false;
         }
 
-        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(Input.Length * 2, MaxInputBytes));
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(Math.Max(Input.Length * 2, InitialBufferBytes), MaxInputBytes));
         Input.AsSpan(0, InputLength).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(Input);
+        ReturnInput();
         Input = larger;
         return true;
+    }
+
+    /// <summary>
+    /// Between requests, with nothing buffered either way: the buffers go back to the pool, so a connection kept alive without
+    /// traffic holds none (as Kestrel's transport waits for data before it allocates).
+    /// </summary>
+    public override void ReleaseBuffers()
+    {
+        if (InputLength == 0 && Output.Length == 0)
+        {
+            ReturnInput();
+            Output.Dispose();
+            base.ReleaseBuffers();
+        }
+    }
+
+    private void ReturnInput()
+    {
+        if (Input.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(Input);
+            Input = [];
+        }
     }
 
     /// <summary>Drops a request's bytes once it has been sent on; what follows (a pipelined request) moves to the front.</summary>
@@ -138,8 +164,7 @@ internal sealed class LoopClient(Socket socket, IPAddress remoteAddress, int max
 
     public override void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(Input);
-        Input = [];
+        ReturnInput();
         InputLength = 0;
         Output.Dispose();
         base.Dispose();
@@ -196,7 +221,9 @@ internal sealed class LoopDestination(Socket socket, DestinationConnectionPool p
 /// <summary>Bytes waiting to go to a client: written at the end, sent from the front as the socket takes them.</summary>
 internal sealed class ClientOutput : IBufferWriter<byte>, IDisposable
 {
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(4 * 1024);
+    private const int InitialBytes = 4 * 1024;
+
+    private byte[] _buffer = [];
     private int _start;
     private int _end;
 
@@ -247,11 +274,17 @@ internal sealed class ClientOutput : IBufferWriter<byte>, IDisposable
         }
 
         var pending = _end - _start;
-        var target = pending + sizeHint > _buffer.Length ? ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, pending + sizeHint)) : _buffer;
+        var target = pending + sizeHint > _buffer.Length
+            ? ArrayPool<byte>.Shared.Rent(Math.Max(Math.Max(_buffer.Length * 2, InitialBytes), pending + sizeHint))
+            : _buffer;
         _buffer.AsSpan(_start, pending).CopyTo(target);
         if (!ReferenceEquals(target, _buffer))
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            if (_buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+            }
+
             _buffer = target;
         }
 

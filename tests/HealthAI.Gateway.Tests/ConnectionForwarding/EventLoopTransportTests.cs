@@ -1,4 +1,5 @@
 using System.Net;
+using System.Buffers;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
@@ -131,6 +132,53 @@ public sealed class EventLoopTransportTests : ForwardingDestinations
         Assert.Equal(200, second.Status);
         Assert.Equal("route", Assert.Single(gateway.HandOvers));
         Assert.Empty(Deid.Requests);
+    }
+
+    [Fact]
+    public async Task A_connection_idle_long_enough_to_give_its_buffers_back_serves_its_next_request()
+    {
+        Deid.Reset(Echo);
+        await using var gateway = await StartGatewayAsync(Deid);
+        using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
+        var token = TestTokens.Create();
+
+        var answers = new List<RawResponse>();
+        foreach (var text in new[] { "first", "second" })
+        {
+            var body = $"{{\"text\":\"{text}\"}}";
+            await connection.SendAsync($"POST /v1/deidentify HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n{body}", Ct);
+            answers.Add(await connection.ReadResponseAsync(Ct));
+            // Past the loop's one-second release of an idle connection's buffers.
+            await Task.Delay(1300, Ct);
+        }
+
+        Assert.Equal(["{\"text\":\"first\"}", "{\"text\":\"second\"}"], answers.Select(answer => answer.Body));
+        Assert.Equal(new[] { 200, 200 }, await gateway.ForwardedAsync(2, Ct));
+    }
+
+    [Fact]
+    public void A_client_gives_its_buffers_back_only_with_nothing_pending_either_way()
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        using var client = new LoopClient(socket, IPAddress.Loopback, 64 * 1024);
+        Assert.True(client.EnsureInputRoom());
+        client.EnsureSendCapacity(100);
+        client.InputLength = 10;
+
+        client.ReleaseBuffers();
+        Assert.NotEmpty(client.Input);
+
+        client.InputLength = 0;
+        client.Output.Write("HTTP/1.1 200 OK\r\n"u8);
+        client.ReleaseBuffers();
+        Assert.NotEmpty(client.Input);
+
+        client.Output.Sent(client.Output.Length);
+        client.ReleaseBuffers();
+        Assert.Empty(client.Input);
+        Assert.Empty(client.SendBuffer);
+        Assert.True(client.EnsureInputRoom());
+        Assert.NotEmpty(client.Input);
     }
 
     [Fact]
