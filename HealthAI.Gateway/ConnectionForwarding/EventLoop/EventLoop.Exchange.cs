@@ -62,17 +62,20 @@ internal sealed partial class EventLoop
     // A new connection: a non-blocking connect on the loop; a host name is looked up off the loop first.
     private void Connect(LoopClient client, DestinationConnectionPool pool)
     {
+        // The connect timeout covers the name lookup too, as a connect to a DNS end point does.
+        client.ConnectDeadline = DeadlineAfter(_now, _forwarder.Options.ConnectTimeout);
         switch (pool.EndPoint)
         {
             case IPEndPoint address:
                 ConnectTo(client, pool, [address.Address], 0, address.Port);
                 break;
             case DnsEndPoint name:
+                var exchange = client.Exchange;
                 _ = Dns.GetHostAddressesAsync(name.Host).ContinueWith(
                     (lookup, state) =>
                     {
                         var addresses = lookup.IsCompletedSuccessfully ? lookup.Result : [];
-                        ((EventLoop)state!).Post(() => OnResolved(client, pool, addresses, name.Port));
+                        ((EventLoop)state!).Post(() => OnResolved(client, exchange, pool, addresses, name.Port));
                     },
                     this,
                     CancellationToken.None,
@@ -85,9 +88,10 @@ internal sealed partial class EventLoop
         }
     }
 
-    private void OnResolved(LoopClient client, DestinationConnectionPool pool, IPAddress[] addresses, int port)
+    private void OnResolved(LoopClient client, int exchange, DestinationConnectionPool pool, IPAddress[] addresses, int port)
     {
-        if (client.Closed || client.State != LoopClientState.Exchanging)
+        // Late: the exchange it was for has ended (timed out, failed) and the connection may be in another one by now.
+        if (client.Closed || client.State != LoopClientState.Exchanging || client.Exchange != exchange || client.Destination is not null || client.ResponseStarted)
         {
             return;
         }
@@ -132,7 +136,6 @@ internal sealed partial class EventLoop
         var destination = new LoopDestination(socket, pool)
         {
             Connecting = !connected,
-            ConnectDeadline = DeadlineAfter(_now, _forwarder.Options.ConnectTimeout),
             Addresses = addresses,
             AddressIndex = index,
             Port = port,
@@ -141,6 +144,7 @@ internal sealed partial class EventLoop
         Attach(client, destination);
         if (connected)
         {
+            client.ConnectDeadline = 0;
             SendRequest(client, destination);
         }
     }
@@ -180,6 +184,7 @@ internal sealed partial class EventLoop
             }
 
             destination.Connecting = false;
+            client.ConnectDeadline = 0;
             SendRequest(client, destination);
             return;
         }
@@ -359,8 +364,10 @@ internal sealed partial class EventLoop
         if (complete)
         {
             // Bytes past the declared end mean the destination's framing cannot be trusted for another request.
+            // So do answers that came before the whole request went (an early refusal): the rest of the request would go to
+            // whoever uses the connection next, as the start of their request.
             client.AnswerComplete = true;
-            ReleaseDestination(client, exact && !client.Answer.ConnectionClose);
+            ReleaseDestination(client, exact && !client.Answer.ConnectionClose && destination.SendOffset == client.Request.SendLength);
         }
 
         FlushClient(client);
@@ -386,7 +393,7 @@ internal sealed partial class EventLoop
             _idle[destination.Pool] = idle = new Stack<LoopDestination>();
         }
 
-        if (idle.Count >= _forwarder.Options.MaxIdleConnectionsPerCluster)
+        if (idle.Count >= _forwarder.Options.MaxIdleConnectionsPerCluster && PruneClosed(idle) >= _forwarder.Options.MaxIdleConnectionsPerCluster)
         {
             CloseDestination(destination);
             return;
@@ -397,6 +404,22 @@ internal sealed partial class EventLoop
         // Watched while idle: a close (or stray bytes) takes it out of the pool before anyone rents it.
         SetInterest(destination, Epoll.In);
         idle.Push(destination);
+    }
+
+    // Connections closed while idle (timed out, or closed by the destination) stay in their stack until taken out here.
+    private static int PruneClosed(Stack<LoopDestination> idle)
+    {
+        if (idle.Any(destination => destination.Closed))
+        {
+            var open = idle.Where(destination => !destination.Closed).Reverse().ToArray();
+            idle.Clear();
+            foreach (var destination in open)
+            {
+                idle.Push(destination);
+            }
+        }
+
+        return idle.Count;
     }
 
     private void OnDestinationFailed(LoopClient client, LoopDestination destination, Exception failure)
@@ -424,6 +447,7 @@ internal sealed partial class EventLoop
     {
         var request = client.Request;
         _forwarder.ReportFailure(request.Route!, error, failure, request.RequestId!);
+        client.ConnectDeadline = 0;
         ReleaseDestination(client, reusable: false);
         if (client.ResponseStarted)
         {

@@ -99,6 +99,14 @@ internal sealed partial class EventLoop
                 StartExchange(client, request);
                 return;
             case Readiness.NeedMoreData:
+                if (client.InputLength >= client.MaxInputBytes)
+                {
+                    // Full at Kestrel's request buffer limit and still incomplete (a head longer than that limit): nothing
+                    // more can be read here, so Kestrel takes it and answers with its own limits.
+                    HandOver(client, "limits");
+                    return;
+                }
+
                 if (request.HeadLength > 0)
                 {
                     client.BodySince = client.BodySince == 0 ? now : client.BodySince;
@@ -258,7 +266,7 @@ internal sealed partial class EventLoop
         }
         else if (client.Destination is { Connecting: false } destination)
         {
-            SetInterest(destination, Epoll.In);
+            SetInterest(destination, destination.SendOffset < client.Request.SendLength ? Epoll.In | Epoll.Out : Epoll.In);
             if (destination.Received > destination.DataStart)
             {
                 RelayAnswer(client, destination);

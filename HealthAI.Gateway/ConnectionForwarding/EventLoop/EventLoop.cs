@@ -37,7 +37,9 @@ internal sealed partial class EventLoop : IDisposable
 
     // A connection idle this long gives its buffers back to the pool (one timer tick's worth of scanning, no cost per request).
     private readonly long _releaseTicks;
+    private readonly Lock _wakeUpGate = new();
     private int _wakePending;
+    private bool _wakeUpClosed;
     private volatile bool _stopping;
     private bool _accepting = true;
     private bool _draining;
@@ -72,7 +74,19 @@ internal sealed partial class EventLoop : IDisposable
         _posted.Enqueue(action);
         if (Interlocked.Exchange(ref _wakePending, 1) == 0)
         {
-            Epoll.Signal(_wakeUp);
+            Signal();
+        }
+    }
+
+    // Never after the eventfd is closed: its number may belong to another file or socket by then. Rare (not per request).
+    private void Signal()
+    {
+        lock (_wakeUpGate)
+        {
+            if (!_wakeUpClosed)
+            {
+                Epoll.Signal(_wakeUp);
+            }
         }
     }
 
@@ -107,12 +121,13 @@ internal sealed partial class EventLoop : IDisposable
         }
 
         _stopping = true;
-        Epoll.Signal(_wakeUp);
+        Signal();
         if (_thread.IsAlive && _thread != Thread.CurrentThread)
         {
             _thread.Join();
         }
 
+        // Only connections of a loop that never ran are left here; a running loop ends its own (EndAll).
         foreach (var item in _slots)
         {
             switch (item)
@@ -127,7 +142,12 @@ internal sealed partial class EventLoop : IDisposable
             }
         }
 
-        Epoll.CloseDescriptor(_wakeUp);
+        lock (_wakeUpGate)
+        {
+            _wakeUpClosed = true;
+            Epoll.CloseDescriptor(_wakeUp);
+        }
+
         Epoll.CloseDescriptor(_epoll);
         _drained.TrySetResult();
     }
@@ -145,7 +165,7 @@ internal sealed partial class EventLoop : IDisposable
             }
             catch (SocketException)
             {
-                return;
+                break;
             }
 
             _now = _time.GetTimestamp();
@@ -196,6 +216,36 @@ internal sealed partial class EventLoop : IDisposable
             {
                 _nextTick = _now + _tickTicks;
                 CheckTimers(_now);
+            }
+        }
+
+        EndAll();
+    }
+
+    /// <summary>
+    /// The loop is stopping: an exchange still in flight ends as the Kestrel-hosted forwarder's does when its connection is
+    /// aborted (logged, audited 499, or with its status once the answer started); every other connection just closes.
+    /// </summary>
+    private void EndAll()
+    {
+        _now = _time.GetTimestamp();
+        for (var slot = WakeUpSlot + 1; slot < _slots.Count; slot++)
+        {
+            try
+            {
+                switch (_slots[slot])
+                {
+                    case LoopClient client:
+                        OnClientGone(client);
+                        break;
+                    case LoopDestination destination:
+                        CloseDestination(destination);
+                        break;
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                OnFault(_slots[slot], ex);
             }
         }
     }
@@ -281,7 +331,7 @@ internal sealed partial class EventLoop : IDisposable
         {
             switch (_slots[slot])
             {
-                case LoopClient client when now >= client.Deadline || client.Destination is { Connecting: true } d && now >= d.ConnectDeadline:
+                case LoopClient client when now >= client.Deadline || client.ConnectDeadline != 0 && now >= client.ConnectDeadline:
                     OnTimedOut(client, now);
                     break;
                 case LoopClient { State: LoopClientState.Idle } idle when now - idle.IdleSince >= _releaseTicks:
@@ -302,8 +352,17 @@ internal sealed partial class EventLoop : IDisposable
                 // Keep-alive, request headers or request body timeout: closed, as the Kestrel-hosted forwarder closes it.
                 CloseClient(client);
                 break;
-            case LoopClientState.Exchanging when client.Destination is { Connecting: true } connecting && now >= connecting.ConnectDeadline:
-                OnConnectFailed(client, connecting, SocketError.TimedOut);
+            case LoopClientState.Exchanging when client.ConnectDeadline != 0 && now >= client.ConnectDeadline:
+                if (client.Destination is { } connecting)
+                {
+                    OnConnectFailed(client, connecting, SocketError.TimedOut);
+                }
+                else
+                {
+                    // Still looking the name up.
+                    Fail(client, Forwarding.ForwarderError.Request, new SocketException((int)SocketError.TimedOut));
+                }
+
                 break;
             case LoopClientState.Exchanging when now >= client.Deadline:
                 Fail(client, client.ResponseStarted ? Forwarding.ForwarderError.ResponseBodyDestination : Forwarding.ForwarderError.RequestTimedOut, new TimeoutException());

@@ -13,13 +13,15 @@ namespace HealthAI.Gateway.ConnectionForwarding.EventLoop;
 /// </summary>
 internal sealed class EventLoopListener : IConnectionListener
 {
-    // How long disposing waits for the loops' connections to finish their current request after unbinding.
+    // How long disposing waits at most for the loops' connections to finish their current request after unbinding; Kestrel's
+    // own stop token (its graceful shutdown timeout) can cut it shorter.
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
     private readonly Channel<ConnectionContext> _handedOver = Channel.CreateUnbounded<ConnectionContext>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SocketConnectionContextFactory _contexts;
     private readonly EventLoop[] _loops;
     private int _unbound;
+    private CancellationToken _stopping;
 
     public EventLoopListener(EndPoint endPoint, ConnectionForwarder forwarder, SocketConnectionContextFactory contexts, int loopCount)
     {
@@ -103,6 +105,7 @@ internal sealed class EventLoopListener : IConnectionListener
     {
         if (Interlocked.Exchange(ref _unbound, 1) == 0)
         {
+            _stopping = cancellationToken;
             foreach (var loop in _loops)
             {
                 loop.Drain();
@@ -119,11 +122,11 @@ internal sealed class EventLoopListener : IConnectionListener
         await UnbindAsync();
         try
         {
-            await Task.WhenAll(_loops.Select(loop => loop.Drained)).WaitAsync(DrainTimeout);
+            await Task.WhenAll(_loops.Select(loop => loop.Drained)).WaitAsync(DrainTimeout, _stopping);
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
-            // Requests still in flight after the drain timeout are cut off with their connections.
+            // Requests still in flight now are cut off with their connections (each logged and audited as the loop stops).
         }
 
         foreach (var loop in _loops)

@@ -19,6 +19,8 @@ internal sealed class EventLoopTransportFactory(
     IOptions<SocketTransportOptions> sockets,
     ILoggerFactory loggers) : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
+    private const int MaxNotes = 64;
+
     private readonly Lock _gate = new();
     private readonly List<(EndPoint EndPoint, bool Tls)> _endpoints = [];
     private readonly List<EventLoopListener> _listeners = [];
@@ -43,6 +45,12 @@ internal sealed class EventLoopTransportFactory(
     {
         lock (_gate)
         {
+            // Kestrel rebuilds endpoints when its configuration reloads; only the latest notes can matter.
+            if (_endpoints.Count == MaxNotes)
+            {
+                _endpoints.RemoveAt(0);
+            }
+
             _endpoints.Add((endPoint, tls));
         }
     }
@@ -80,23 +88,19 @@ internal sealed class EventLoopTransportFactory(
         return ValueTask.FromResult<IConnectionListener>(listener);
     }
 
-    // Kestrel binds the very end point object an endpoint was built with, except "localhost", which it builds once and binds
-    // on both loopback addresses with the same port. An end point not seen being built is left to Kestrel.
+    // Kestrel builds each endpoint just before binding it, and binds the very end point object it was built with, except
+    // "localhost", which it builds once and binds on both loopback addresses with the same port. The latest note that matches
+    // decides (a configuration reload may turn a port from http into https); an end point not seen being built is left to
+    // Kestrel.
     private bool IsPlainHttp(IPEndPoint endpoint)
     {
         lock (_gate)
         {
-            foreach (var (noted, tls) in _endpoints)
+            for (var i = _endpoints.Count - 1; i >= 0; i--)
             {
-                if (ReferenceEquals(noted, endpoint))
-                {
-                    return !tls;
-                }
-            }
-
-            foreach (var (noted, tls) in _endpoints)
-            {
-                if (noted is IPEndPoint { Port: var port } ip && port != 0 && port == endpoint.Port
+                var (noted, tls) = _endpoints[i];
+                if (ReferenceEquals(noted, endpoint)
+                    || noted is IPEndPoint { Port: var port } ip && port != 0 && port == endpoint.Port
                     && IPAddress.IsLoopback(ip.Address) && IPAddress.IsLoopback(endpoint.Address))
                 {
                     return !tls;

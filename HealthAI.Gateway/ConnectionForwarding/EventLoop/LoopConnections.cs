@@ -79,6 +79,12 @@ internal sealed class LoopClient(Socket socket, IPAddress remoteAddress, int max
 
     public LoopDestination? Destination { get; set; }
 
+    /// <summary>Counts the connection's exchanges: a lookup that finishes late knows whether its exchange is still the current one.</summary>
+    public int Exchange { get; private set; }
+
+    /// <summary>While a destination connection is being opened (name lookup included), when that must be done by; else 0.</summary>
+    public long ConnectDeadline { get; set; }
+
     public int Attempt { get; set; }
 
     public bool ResponseStarted { get; set; }
@@ -151,6 +157,8 @@ internal sealed class LoopClient(Socket socket, IPAddress remoteAddress, int max
 
     public void StartExchange(in ConnectionForwarder.PreparedRequest request)
     {
+        Exchange++;
+        ConnectDeadline = 0;
         Request = request;
         Answer = default;
         AnswerScanner = default;
@@ -189,10 +197,8 @@ internal sealed class LoopDestination(Socket socket, DestinationConnectionPool p
     /// <summary>The client whose exchange uses it; null while it is idle in the loop's pool.</summary>
     public LoopClient? Client { get; set; }
 
-    /// <summary>A non-blocking connect in progress, which must finish by <see cref="ConnectDeadline"/>.</summary>
+    /// <summary>A non-blocking connect in progress (its deadline is the client's <see cref="LoopClient.ConnectDeadline"/>).</summary>
     public bool Connecting { get; set; }
-
-    public long ConnectDeadline { get; set; }
 
     /// <summary>The destination's addresses being tried, and which one this connection is to.</summary>
     public IPAddress[] Addresses { get; init; } = [];

@@ -182,6 +182,26 @@ public sealed class EventLoopTransportTests : ForwardingDestinations
     }
 
     [Fact]
+    public async Task A_head_longer_than_Kestrels_request_buffer_is_handed_to_Kestrel_which_answers_its_limit()
+    {
+        // The loop's buffer stops at Kestrel's request buffer limit, here below the forwarder's own head limit: a head that
+        // fills it and is still incomplete cannot be read further on the loop.
+        await using var gateway = await StartGatewayAsync(Deid, settings =>
+        {
+            settings["Kestrel:Limits:MaxRequestBufferSize"] = "8192";
+            settings["Kestrel:Limits:MaxRequestHeadersTotalSize"] = "8192";
+        });
+        using var connection = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
+
+        await connection.SendAsync("POST /v1/deidentify HTTP/1.1\r\nHost: gateway\r\nX-Pad: " + new string('p', 12_000), Ct);
+        var answer = await connection.ReadResponseAsync(Ct);
+
+        Assert.Equal(431, answer.Status);
+        Assert.Equal("limits", Assert.Single(gateway.HandOvers));
+        Assert.Empty(Deid.Requests);
+    }
+
+    [Fact]
     public async Task A_destination_named_by_host_name_is_looked_up_and_reached()
     {
         // localhost resolves to ::1 and 127.0.0.1; the fake listens on the second only, so the first connect fails over.

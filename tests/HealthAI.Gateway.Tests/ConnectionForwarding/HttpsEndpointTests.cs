@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HealthAI.Gateway.Tests.ConnectionForwarding;
 
@@ -88,6 +90,60 @@ public class HttpsEndpointTests : ForwardingDestinations
         Assert.Equal("max-age=31536000; includeSubDomains", Assert.Single(answers[0].Headers.GetValues("Strict-Transport-Security")));
         Assert.False(answers[1].Headers.Contains("Strict-Transport-Security"));
         answers.ForEach(answer => answer.Dispose());
+    }
+
+    [Fact]
+    public async Task A_localhost_endpoint_reloaded_from_http_to_https_serves_no_plain_text()
+    {
+        using var certificate = new TestCertificate();
+        int port;
+        using (var free = new TcpListener(IPAddress.Loopback, 0))
+        {
+            free.Start();
+            port = ((IPEndPoint)free.LocalEndpoint).Port;
+        }
+
+        await using var gateway = await StartGatewayAsync(Deid, settings => settings["Kestrel:Endpoints:Main:Url"] = $"http://localhost:{port}", configuredEndpoints: true);
+        var configuration = (IConfigurationRoot)gateway.App.Services.GetRequiredService<IConfiguration>();
+        configuration["Kestrel:Endpoints:Main:Url"] = $"https://localhost:{port}";
+        configuration["Kestrel:Endpoints:Main:Certificate:Path"] = certificate.Path;
+        configuration["Kestrel:Endpoints:Main:Certificate:Password"] = TestCertificate.Password;
+        configuration.Reload();
+
+        // Kestrel rebinds the endpoint in the background: once TLS answers there, the port is the HTTPS endpoint's.
+        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        using var tls = new HttpClient(handler);
+        await WaitForTlsAsync(tls, new Uri($"https://127.0.0.1:{port}/alive"));
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), Ct);
+        var token = TestTokens.Create();
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"POST /v1/deidentify HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {Body.Length}\r\n\r\n{Body}"), SocketFlags.None, Ct);
+
+        Assert.DoesNotContain("200 OK", await ReadUntilClosedAsync(socket), StringComparison.Ordinal);
+        Assert.Empty(Deid.Requests);
+    }
+
+    private static async Task WaitForTlsAsync(HttpClient tls, Uri alive)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        wait.CancelAfter(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            try
+            {
+                using var answer = await tls.GetAsync(alive, wait.Token);
+                if (answer.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Still the plain endpoint, or between the two.
+            }
+
+            await Task.Delay(50, wait.Token);
+        }
     }
 
     private Task<KestrelGateway> StartAsync(TestCertificate certificate, string environment = "Development") =>

@@ -29,3 +29,8 @@ public sealed class HttpsEndpointOnKestrelTransportTests : HttpsEndpointTests
 {
     protected override ForwardingTransport Transport => ForwardingTransport.Kestrel;
 }
+
+public sealed class ExchangeEdgeOnKestrelTransportTests : ExchangeEdgeTests
+{
+    protected override ForwardingTransport Transport => ForwardingTransport.Kestrel;
+}
