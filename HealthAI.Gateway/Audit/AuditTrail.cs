@@ -269,24 +269,43 @@ public sealed class AuditTrail(IOptions<AuditOptions> options, TimeProvider time
         }
     }
 
+    /// <summary>
+    /// The file's last non-empty line, read from the end: a file of millions of records opens as fast as a short one (read from
+    /// the start, a 1.6 GB file kept the gateway from starting for longer than its start-up probes wait).
+    /// </summary>
+    internal static async Task<string?> ReadLastLineAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.Asynchronous);
+        var length = file.Length;
+        for (var window = 64L * 1024; ; window *= 2)
+        {
+            var start = Math.Max(0, length - window);
+            var tail = new byte[length - start];
+            file.Position = start;
+            await file.ReadExactlyAsync(tail, cancellationToken);
+            var end = tail.AsSpan().LastIndexOfAnyExcept((byte)'\n', (byte)'\r');
+            if (end >= 0)
+            {
+                var newline = tail.AsSpan(0, end).LastIndexOf((byte)'\n');
+                if (newline >= 0 || start == 0)
+                {
+                    return System.Text.Encoding.UTF8.GetString(tail, newline + 1, end - newline);
+                }
+            }
+            else if (start == 0)
+            {
+                return null;
+            }
+        }
+    }
+
     private async Task<FileStream> OpenFileAsync(CancellationToken cancellationToken)
     {
         var path = Path.GetFullPath(_options.FilePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         if (File.Exists(path))
         {
-            string? last = null;
-            using (var reader = new StreamReader(path))
-            {
-                while (await reader.ReadLineAsync(cancellationToken) is { } line)
-                {
-                    if (line.Length > 0)
-                    {
-                        last = line;
-                    }
-                }
-            }
-
+            var last = await ReadLastLineAsync(path, cancellationToken);
             if (last is not null && AuditChain.TryOpen(last, out var recordJson, out var hash))
             {
                 using var document = JsonDocument.Parse(recordJson);

@@ -14,6 +14,40 @@ public sealed class AuditTrailTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    [Theory]
+    [InlineData("", null)]
+    [InlineData("\n\r\n\n", null)]
+    [InlineData("only", "only")]
+    [InlineData("first\nsecond\n", "second")]
+    [InlineData("first\r\nsecond\r\n\r\n\n", "second")]
+    public async Task ReadLastLine_FindsTheLastNonEmptyLine(string content, string? expected)
+    {
+        var path = Path.Combine(_directory, "tail.jsonl");
+        await File.WriteAllTextAsync(path, content, Ct);
+
+        Assert.Equal(expected, await AuditTrail.ReadLastLineAsync(path, Ct));
+    }
+
+    [Theory]
+    [InlineData(100_000, 40)]
+    [InlineData(3, 200_000)]
+    public async Task ReadLastLine_ReadsFromTheEnd_WhateverTheLengthsOfTheFileAndOfItsLastLine(int lines, int lastLineLength)
+    {
+        var path = Path.Combine(_directory, "long.jsonl");
+        var last = "{\"seq\":" + new string('7', lastLineLength) + "}";
+        await using (var writer = new StreamWriter(path))
+        {
+            for (var i = 0; i < lines; i++)
+            {
+                await writer.WriteLineAsync($"{{\"seq\":{i},\"route\":\"deidentify\"}}");
+            }
+
+            await writer.WriteLineAsync(last);
+        }
+
+        Assert.Equal(last, await AuditTrail.ReadLastLineAsync(path, Ct));
+    }
+
     [Fact]
     public async Task IdleWriter_IsWokenByEachRecord_AndTheChainHolds()
     {
