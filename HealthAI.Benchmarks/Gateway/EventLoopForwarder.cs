@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
+using HealthAI.Gateway.ConnectionForwarding.EventLoop;
 
 namespace HealthAI.Benchmarks.Gateway;
 
@@ -17,18 +17,14 @@ namespace HealthAI.Benchmarks.Gateway;
 /// ways framed by Content-Length only (no chunked bodies), at most <see cref="MaxMessageBytes"/> each, one request at a time
 /// per connection (no pipelining), and new backend connections connect synchronously. A message outside those limits, a
 /// short send or a backend that fails closes the client's connection; nothing is answered that the backend did not send.
-/// Linux on x86-64 only (epoll, and that architecture's packed <c>epoll_event</c>).
+/// Linux only (epoll, through the gateway's own interop).
 /// </remarks>
-internal sealed partial class EventLoopForwarder : IDisposable
+internal sealed class EventLoopForwarder : IDisposable
 {
     public const string CommandName = "event-loop-forwarder";
 
     /// <summary>The largest request or answer it relays.</summary>
     public const int MaxMessageBytes = 16 * 1024;
-
-    private const uint EpollIn = 0x001;
-    private const int EpollCtlAdd = 1;
-    private const int EpollCtlDel = 2;
 
     // The loop wakes at least this often (milliseconds) to notice Dispose.
     private const int WakeIntervalMs = 100;
@@ -44,17 +40,13 @@ internal sealed partial class EventLoopForwarder : IDisposable
 
     private EventLoopForwarder(IPEndPoint listen, IPEndPoint backend)
     {
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
+        if (!Epoll.IsSupported)
         {
-            throw new PlatformNotSupportedException("The event-loop forwarder uses epoll with x86-64's struct layout: Linux on x86-64 only.");
+            throw new PlatformNotSupportedException("The event-loop forwarder uses epoll: Linux on x86-64 or arm64 only.");
         }
 
         _backend = backend;
-        _epoll = EpollCreate1(0);
-        if (_epoll < 0)
-        {
-            throw new SocketException(Marshal.GetLastPInvokeError());
-        }
+        _epoll = Epoll.Create();
 
         _listener = new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _listener.Bind(listen);
@@ -100,7 +92,7 @@ internal sealed partial class EventLoopForwarder : IDisposable
             connection.Socket.Dispose();
         }
 
-        _ = Close(_epoll);
+        Epoll.CloseDescriptor(_epoll);
     }
 
     private static async Task<IPEndPoint> ResolveAsync(Uri address, CancellationToken cancellationToken) =>
@@ -110,13 +102,13 @@ internal sealed partial class EventLoopForwarder : IDisposable
 
     private void Run()
     {
-        var events = new EpollEvent[256];
+        var events = new byte[256 * Epoll.EventSize];
         while (!_stopping)
         {
-            var ready = EpollWait(_epoll, events, events.Length, WakeIntervalMs);
+            var ready = Epoll.Wait(_epoll, events, WakeIntervalMs);
             for (var i = 0; i < ready; i++)
             {
-                var connection = _connections[(int)events[i].Data];
+                var connection = _connections[(int)Epoll.DataAt(events, i)];
                 if (connection.Closed)
                 {
                     continue;
@@ -297,11 +289,7 @@ internal sealed partial class EventLoopForwarder : IDisposable
             _connections[connection.Index] = connection;
         }
 
-        var registration = new EpollEvent { Events = EpollIn, Data = (ulong)connection.Index };
-        if (EpollCtl(_epoll, EpollCtlAdd, (int)connection.Socket.Handle, ref registration) != 0)
-        {
-            throw new SocketException(Marshal.GetLastPInvokeError());
-        }
+        Epoll.Add(_epoll, (int)connection.Socket.Handle, Epoll.In, (ulong)connection.Index);
     }
 
     private void Remove(Connection connection)
@@ -312,8 +300,7 @@ internal sealed partial class EventLoopForwarder : IDisposable
         }
 
         connection.Closed = true;
-        var none = default(EpollEvent);
-        _ = EpollCtl(_epoll, EpollCtlDel, (int)connection.Socket.Handle, ref none);
+        Epoll.Remove(_epoll, (int)connection.Socket.Handle);
         connection.Socket.Dispose();
         _freeSlots.Push(connection.Index);
         if (connection.Peer is { } peer)
@@ -377,26 +364,6 @@ internal sealed partial class EventLoopForwarder : IDisposable
         }
 
         return default;
-    }
-
-    [LibraryImport("libc", EntryPoint = "epoll_create1", SetLastError = true)]
-    private static partial int EpollCreate1(int flags);
-
-    [LibraryImport("libc", EntryPoint = "epoll_ctl", SetLastError = true)]
-    private static partial int EpollCtl(int epoll, int operation, int descriptor, ref EpollEvent registration);
-
-    [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
-    private static partial int EpollWait(int epoll, [Out] EpollEvent[] events, int maxEvents, int timeoutMs);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int descriptor);
-
-    // struct epoll_event is packed on x86-64: a 32-bit event mask, then 64 bits of user data.
-    [StructLayout(LayoutKind.Sequential, Pack = 4)]
-    private struct EpollEvent
-    {
-        public uint Events;
-        public ulong Data;
     }
 
     private sealed class Connection(Socket socket, int index, bool isBackend)
