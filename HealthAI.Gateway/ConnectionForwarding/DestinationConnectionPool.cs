@@ -56,7 +56,7 @@ internal sealed class DestinationConnectionPool(ForwardedCluster cluster, Connec
     public ForwardedCluster Cluster { get; } = cluster;
 
     /// <summary>The destination's address once <see cref="TryResolve"/> has succeeded (an IP or a DNS end point).</summary>
-    public EndPoint? EndPoint => _endPoint;
+    public EndPoint? EndPoint => Volatile.Read(ref _endPoint);
 
     /// <summary>Whether a connection idle since <paramref name="idleSince"/> is still young enough to reuse.</summary>
     public bool IsFresh(long idleSince, long now) => timeProvider.GetElapsedTime(idleSince, now) < options.PooledConnectionIdleTimeout;
@@ -67,15 +67,17 @@ internal sealed class DestinationConnectionPool(ForwardedCluster cluster, Connec
     /// </summary>
     public bool TryResolve(out ReadOnlySpan<byte> authority)
     {
-        if (_authority is null && Cluster.TryGetDestinationPrefix() is { } prefix)
+        // Several event loops resolve at once: the end point is published before the authority that says it is there.
+        var resolved = Volatile.Read(ref _authority);
+        if (resolved is null && Cluster.TryGetDestinationPrefix() is { } prefix)
         {
             var uri = new Uri(prefix);
-            _endPoint = IPAddress.TryParse(uri.IdnHost, out var address) ? new IPEndPoint(address, uri.Port) : new DnsEndPoint(uri.IdnHost, uri.Port);
-            _authority = Encoding.ASCII.GetBytes(uri.Authority);
+            Volatile.Write(ref _endPoint, IPAddress.TryParse(uri.IdnHost, out var address) ? new IPEndPoint(address, uri.Port) : new DnsEndPoint(uri.IdnHost, uri.Port));
+            Volatile.Write(ref _authority, resolved = Encoding.ASCII.GetBytes(uri.Authority));
         }
 
-        authority = _authority;
-        return _authority is not null;
+        authority = resolved;
+        return resolved is not null;
     }
 
     /// <summary>Whether the destination can be reached over plain HTTP/1.1 at its root, which is all this forwarder speaks.</summary>

@@ -37,4 +37,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1040, EventName = "EventLoopFault", Level = LogLevel.Error,
         Message = "A gateway event loop closed a connection after an unexpected {ExceptionType}")]
     public static partial void EventLoopFault(ILogger logger, string exceptionType);
+
+    [LoggerMessage(EventId = 1041, EventName = "AcceptFailed", Level = LogLevel.Warning,
+        Message = "A gateway event loop could not accept a connection ({Error}) and stops accepting for a moment")]
+    public static partial void AcceptFailed(ILogger logger, string error);
 }

@@ -15,6 +15,9 @@ internal static partial class Epoll
     public const uint Error = 0x008;
     public const uint HangUp = 0x010;
 
+    /// <summary>The peer closed its side (a FIN): reported whatever else is read or not.</summary>
+    public const uint PeerClosed = 0x2000;
+
     /// <summary>Wakes one of the epoll instances waiting on a shared descriptor (the listener) rather than all of them.</summary>
     public const uint Exclusive = 1u << 28;
 

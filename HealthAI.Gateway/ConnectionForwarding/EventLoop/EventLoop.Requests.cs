@@ -7,11 +7,17 @@ namespace HealthAI.Gateway.ConnectionForwarding.EventLoop;
 /// <summary>The client side on the loop: read a request, prepare it, wait off the loop where it must, and finish it.</summary>
 internal sealed partial class EventLoop
 {
+    // A client is always watched for its close; for its bytes while it may send a request; for room while an answer waits.
+    private const uint Reading = Epoll.In | Epoll.PeerClosed;
+    private const uint NotReading = Epoll.PeerClosed;
+    private const uint Writing = Epoll.Out | Epoll.PeerClosed;
+
     private void OnClientReady(LoopClient client, uint events)
     {
-        if ((events & (Epoll.HangUp | Epoll.Error)) != 0 && client.State is not (LoopClientState.Idle or LoopClientState.Receiving))
+        if ((events & (Epoll.PeerClosed | Epoll.HangUp | Epoll.Error)) != 0 && client.State is not (LoopClientState.Idle or LoopClientState.Receiving))
         {
-            // Reset by the client while the loop is not reading it (epoll reports this whatever the interest, so it cannot wait).
+            // Closed or reset by the client while its request is in hand: it ends as on Kestrel's transport, where a FIN fires
+            // the connection's ConnectionClosed (a 499, the destination's request cancelled by closing its connection).
             OnClientGone(client);
             return;
         }
@@ -27,16 +33,16 @@ internal sealed partial class EventLoop
             }
         }
 
-        if ((events & (Epoll.In | Epoll.HangUp | Epoll.Error)) == 0)
+        if ((events & (Epoll.In | Epoll.PeerClosed | Epoll.HangUp | Epoll.Error)) == 0)
         {
             return;
         }
 
         if (client.State is not (LoopClientState.Idle or LoopClientState.Receiving))
         {
-            // Bytes (a pipelined request) or a half-close during an exchange: not read until the exchange ends. The interest
-            // stays on between requests, which saves two epoll_ctl calls a request, and is dropped only when this happens.
-            SetInterest(client, 0);
+            // Bytes (a pipelined request) during an exchange: not read until the exchange ends. The interest stays on between
+            // requests, which saves two epoll_ctl calls a request, and is dropped only when this happens.
+            SetInterest(client, NotReading);
             return;
         }
 
@@ -66,7 +72,7 @@ internal sealed partial class EventLoop
         client.State = LoopClientState.Idle;
         client.IdleSince = _now;
         client.Deadline = DeadlineAfter(_now, _forwarder.Limits.KeepAliveTimeout);
-        SetInterest(client, Epoll.In);
+        SetInterest(client, Reading);
     }
 
     /// <summary>Prepares the request at the front of the client's input, and sends it, waits for more of it, or hands it over.</summary>
@@ -113,7 +119,7 @@ internal sealed partial class EventLoop
                     client.Deadline = DeadlineAfter(now, _forwarder.BodyTimeLeft(client.InputLength - request.HeadLength, client.BodySince));
                 }
 
-                SetInterest(client, Epoll.In);
+                SetInterest(client, Reading);
                 return;
             case Readiness.NeedAdmission:
                 WaitOffLoop(client, _forwarder.Admissions.AdmitAsync(request.Authorization!, _forwarder.RouteCount), "unauthenticated");
@@ -240,7 +246,7 @@ internal sealed partial class EventLoop
         {
             // The client reads slower than the destination answers: stop reading the destination until the client catches up.
             client.OutputBlocked = true;
-            SetInterest(client, Epoll.Out);
+            SetInterest(client, Writing);
             if (client.Destination is { Connecting: false } blocked)
             {
                 SetInterest(blocked, 0);
@@ -252,7 +258,7 @@ internal sealed partial class EventLoop
         if (client.OutputBlocked)
         {
             client.OutputBlocked = false;
-            SetInterest(client, Epoll.In);
+            SetInterest(client, Reading);
         }
 
         if (client.State != LoopClientState.Exchanging)

@@ -21,6 +21,9 @@ internal sealed partial class EventLoop : IDisposable
     private const int ListenerSlot = 0;
     private const int WakeUpSlot = 1;
 
+    // How long a loop stops accepting after accept itself failed (no descriptors left).
+    private const int AcceptPauseMs = 100;
+
     private readonly EventLoopListener _owner;
     private readonly ConnectionForwarder _forwarder;
     private readonly TimeProvider _time;
@@ -45,6 +48,7 @@ internal sealed partial class EventLoop : IDisposable
     private bool _draining;
     private int _clients;
     private long _nextTick;
+    private long _acceptAgainAt;
 
     // The time the current batch of events began: deadlines and idle times are measured from it, one clock read a batch.
     private long _now;
@@ -99,8 +103,10 @@ internal sealed partial class EventLoop : IDisposable
         StopAccepting();
         for (var slot = 0; slot < _slots.Count; slot++)
         {
-            if (_slots[slot] is LoopClient { State: LoopClientState.Idle, InputLength: 0 } client)
+            if (_slots[slot] is LoopClient { State: LoopClientState.Idle or LoopClientState.Receiving } client)
             {
+                // Between requests, or part-way through sending one (nothing of it answered or forwarded yet): closed now, as
+                // a stop does not wait for a client that may never finish its request.
                 CloseClient(client);
             }
             else if (_slots[slot] is LoopClient busy)
@@ -281,8 +287,18 @@ internal sealed partial class EventLoop : IDisposable
         {
             socket = _owner.Socket.Accept();
         }
+        catch (SocketException ex) when (ex.SocketErrorCode is not (SocketError.WouldBlock or SocketError.ConnectionAborted or SocketError.ConnectionReset))
+        {
+            // Out of descriptors or memory: the listener stays readable, so accepting again at once would spin. This loop
+            // stops accepting for a while, as nginx does.
+            Logging.Log.AcceptFailed(_forwarder.Logger, ex.SocketErrorCode.ToString());
+            StopAccepting();
+            _acceptAgainAt = _now + (AcceptPauseMs * _time.TimestampFrequency / 1000);
+            return;
+        }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
+            // Taken by another loop first, or given up by the client meanwhile.
             return;
         }
 
@@ -304,7 +320,7 @@ internal sealed partial class EventLoop : IDisposable
 
         var client = new LoopClient(socket, address, _forwarder.MaxRequestBytes);
         _clients++;
-        Register(client, Epoll.In);
+        Register(client, Epoll.In | Epoll.PeerClosed);
         EnterIdle(client);
     }
 
@@ -314,6 +330,16 @@ internal sealed partial class EventLoop : IDisposable
         {
             _accepting = false;
             Epoll.Remove(_epoll, (int)_owner.Socket.Handle);
+        }
+    }
+
+    private void ResumeAccepting()
+    {
+        _acceptAgainAt = 0;
+        if (!_accepting && !_draining)
+        {
+            _accepting = true;
+            Epoll.Add(_epoll, (int)_owner.Socket.Handle, Epoll.In | Epoll.Exclusive, ListenerSlot);
         }
     }
 
@@ -327,6 +353,11 @@ internal sealed partial class EventLoop : IDisposable
 
     private void CheckTimers(long now)
     {
+        if (_acceptAgainAt != 0 && now >= _acceptAgainAt)
+        {
+            ResumeAccepting();
+        }
+
         for (var slot = WakeUpSlot + 1; slot < _slots.Count; slot++)
         {
             switch (_slots[slot])

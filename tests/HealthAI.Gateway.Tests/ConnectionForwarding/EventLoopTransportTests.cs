@@ -146,7 +146,7 @@ public sealed class EventLoopTransportTests : ForwardingDestinations
         foreach (var text in new[] { "first", "second" })
         {
             var body = $"{{\"text\":\"{text}\"}}";
-            await connection.SendAsync($"POST /v1/deidentify HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n{body}", Ct);
+            await connection.SendAsync(Wire.DeidentifyRequest(token, body), Ct);
             answers.Add(await connection.ReadResponseAsync(Ct));
             // Past the loop's one-second release of an idle connection's buffers.
             await Task.Delay(1300, Ct);
@@ -232,7 +232,7 @@ public sealed class EventLoopTransportTests : ForwardingDestinations
         await idle.SendAsync("GET /alive HTTP/1.1\r\nHost: gateway\r\n\r\n", Ct);
         Assert.Equal(200, (await idle.ReadResponseAsync(Ct)).Status);
         using var busy = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
-        await busy.SendAsync($"POST /v1/deidentify HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {Body.Length}\r\n\r\n{Body}", Ct);
+        await busy.SendAsync(Wire.DeidentifyRequest(token, Body), Ct);
         while (Deid.Calls == 0)
         {
             await Task.Delay(10, Ct);

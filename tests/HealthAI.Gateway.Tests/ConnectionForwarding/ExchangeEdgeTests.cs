@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HealthAI.Gateway.Tests.ConnectionForwarding;
@@ -22,10 +23,10 @@ public class ExchangeEdgeTests : ForwardingDestinations
         const string second = "{\"text\":\"second client canary Ysolde Quarrington\"}";
 
         using var a = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
-        await a.SendAsync(Post(token, first), Ct);
+        await a.SendAsync(Wire.DeidentifyRequest(token, first), Ct);
         Assert.Equal(200, (await a.ReadResponseAsync(Ct)).Status);
         using var b = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
-        await b.SendAsync(Post(token, second), Ct);
+        await b.SendAsync(Wire.DeidentifyRequest(token, second), Ct);
         Assert.Equal(200, (await b.ReadResponseAsync(Ct)).Status);
 
         // The second request goes where a request may start: a connection of its own, or one whose previous request went whole
@@ -42,7 +43,7 @@ public class ExchangeEdgeTests : ForwardingDestinations
         await using var gateway = await StartGatewayAsync(Deid);
         const string body = "{\"text\":\"x\"}";
         using var busy = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
-        await busy.SendAsync(Post(TestTokens.Create(), body), Ct);
+        await busy.SendAsync(Wire.DeidentifyRequest(TestTokens.Create(), body), Ct);
         while (Deid.Calls == 0)
         {
             await Task.Delay(10, Ct);
@@ -55,8 +56,61 @@ public class ExchangeEdgeTests : ForwardingDestinations
         Assert.Contains(gateway.App.Logs.Lines, line => line.Contains("RequestCanceled", StringComparison.Ordinal));
     }
 
-    private static string Post(string token, string body) =>
-        $"POST /v1/deidentify HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n{body}";
+    [Fact]
+    public async Task A_client_that_closes_its_connection_during_an_exchange_is_a_499_and_the_destinations_request_is_cancelled()
+    {
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Deid.Reset(async (context, _) =>
+        {
+            using var registration = context.RequestAborted.Register(cancelled.SetResult);
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        });
+        await using var gateway = await StartGatewayAsync(Deid);
+        var client = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
+        await client.SendAsync(Wire.DeidentifyRequest(TestTokens.Create(), "{\"text\":\"x\"}"), Ct);
+        while (Deid.Calls == 0)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        // An ordinary close (a FIN, nothing unread), as a client that gave up on its own time-out closes.
+        client.Dispose();
+
+        await cancelled.Task.WaitAsync(HangGuard, Ct);
+        Assert.Equal(new[] { 499 }, await gateway.ForwardedAsync(1, Ct));
+    }
+
+    [Fact]
+    public async Task A_stop_closes_a_connection_part_way_through_its_request_and_still_answers_the_request_in_flight()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Deid.Reset(async (context, _) =>
+        {
+            await release.Task.WaitAsync(context.RequestAborted);
+            await context.Response.WriteAsync(DeidAnswer, context.RequestAborted);
+        });
+        await using var gateway = await StartGatewayAsync(Deid);
+        using var partial = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
+        await partial.SendAsync("GET /alive HTTP/1.1\r\nHost: gat", Ct);
+        using var busy = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
+        await busy.SendAsync(Wire.DeidentifyRequest(TestTokens.Create(), "{\"text\":\"x\"}"), Ct);
+        while (Deid.Calls == 0)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        var stopping = gateway.App.Services.GetRequiredService<IServer>().StopAsync(Ct);
+
+        // The half-sent request does not hold the stop up: its connection closes while the other request is still in flight,
+        // which then gets its answer.
+        Assert.True(await partial.IsClosedByServerAsync(Ct));
+        release.SetResult();
+        var answer = await busy.ReadResponseAsync(Ct);
+        await stopping;
+        Assert.Equal(200, answer.Status);
+    }
+
+    private static TimeSpan HangGuard => TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// A raw destination with a small receive window that answers 200 as soon as a request's head arrives, then stops reading

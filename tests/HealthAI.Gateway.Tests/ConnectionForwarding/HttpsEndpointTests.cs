@@ -27,7 +27,7 @@ public class HttpsEndpointTests : ForwardingDestinations
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, https.Port), Ct);
         var token = TestTokens.Create(subject: "plain-text-client");
-        var request = $"POST /v1/deidentify HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {Body.Length}\r\n\r\n{Body}";
+        var request = Wire.DeidentifyRequest(token, Body);
         await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None, Ct);
 
         // Kestrel's TLS layer takes the bytes for a failed handshake and closes the connection; nothing answers 200.
@@ -117,7 +117,7 @@ public class HttpsEndpointTests : ForwardingDestinations
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), Ct);
         var token = TestTokens.Create();
-        await socket.SendAsync(Encoding.ASCII.GetBytes($"POST /v1/deidentify HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {Body.Length}\r\n\r\n{Body}"), SocketFlags.None, Ct);
+        await socket.SendAsync(Encoding.ASCII.GetBytes(Wire.DeidentifyRequest(token, Body)), SocketFlags.None, Ct);
 
         Assert.DoesNotContain("200 OK", await ReadUntilClosedAsync(socket), StringComparison.Ordinal);
         Assert.Empty(Deid.Requests);

@@ -10,6 +10,10 @@ internal static class Wire
 
     public static string Text(ReadOnlySpan<byte> bytes) => Encoding.Latin1.GetString(bytes);
 
+    /// <summary>A whole <c>POST /v1/deidentify</c> request with a bearer token and a JSON body, as a client writes it.</summary>
+    public static string DeidentifyRequest(string token, string body) =>
+        $"POST /v1/deidentify HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n{body}";
+
     /// <summary>The slice's text, or null when the header was absent.</summary>
     public static string? Text(byte[] buffer, HeadSlice slice) => slice.IsPresent ? Text(slice.Of(buffer)) : null;
 }
