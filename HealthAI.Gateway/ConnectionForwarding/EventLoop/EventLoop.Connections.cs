@@ -35,14 +35,26 @@ internal sealed partial class EventLoop
             return;
         }
 
-        if (_draining || socket.RemoteEndPoint is not IPEndPoint { Address: var address })
+        IPAddress address;
+        try
         {
+            if (_draining || socket.RemoteEndPoint is not IPEndPoint { Address: var remote })
+            {
+                socket.Dispose();
+                return;
+            }
+
+            address = remote;
+            socket.Blocking = false;
+            socket.NoDelay = true;
+        }
+        catch (SocketException)
+        {
+            // Reset by the client between its connect and our accept.
             socket.Dispose();
             return;
         }
 
-        socket.Blocking = false;
-        socket.NoDelay = true;
         if (_forwarder.IsKnownProxy(address))
         {
             // Forwarded headers from a configured proxy are the pipeline's to honour.
@@ -71,8 +83,16 @@ internal sealed partial class EventLoop
         _acceptAgainAt = 0;
         if (!_accepting && !_draining)
         {
-            _accepting = true;
-            Epoll.Add(_epoll, (int)_owner.Socket.Handle, Epoll.In | Epoll.Exclusive, ListenerSlot);
+            try
+            {
+                Epoll.Add(_epoll, (int)_owner.Socket.Handle, Epoll.In | Epoll.Exclusive, ListenerSlot);
+                _accepting = true;
+            }
+            catch (SocketException)
+            {
+                // Still short of resources: tried again after another pause.
+                _acceptAgainAt = _now + (AcceptPauseMs * _time.TimestampFrequency / 1000);
+            }
         }
     }
 
@@ -93,17 +113,25 @@ internal sealed partial class EventLoop
 
         for (var slot = WakeUpSlot + 1; slot < _slots.Count; slot++)
         {
-            switch (_slots[slot])
+            var connection = _slots[slot];
+            try
             {
-                case LoopClient client when now >= client.Deadline || client.ConnectDeadline != 0 && now >= client.ConnectDeadline:
-                    OnTimedOut(client, now);
-                    break;
-                case LoopClient { State: LoopClientState.Idle } idle when now - idle.IdleSince >= _releaseTicks:
-                    idle.ReleaseBuffers();
-                    break;
-                case LoopDestination { Client: null } idle when !idle.Pool.IsFresh(idle.IdleSince, now):
-                    CloseDestination(idle);
-                    break;
+                switch (connection)
+                {
+                    case LoopClient client when now >= client.Deadline || client.ConnectDeadline != 0 && now >= client.ConnectDeadline:
+                        OnTimedOut(client, now);
+                        break;
+                    case LoopClient { State: LoopClientState.Idle } idle when now - idle.IdleSince >= _releaseTicks:
+                        idle.ReleaseBuffers();
+                        break;
+                    case LoopDestination { Client: null } idle when !idle.Pool.IsFresh(idle.IdleSince, now):
+                        CloseDestination(idle);
+                        break;
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                OnFault(connection, ex);
             }
         }
     }

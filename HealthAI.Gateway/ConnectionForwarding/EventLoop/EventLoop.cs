@@ -180,7 +180,16 @@ internal sealed partial class EventLoop : IDisposable
                 var slot = (int)(uint)data;
                 if (slot == ListenerSlot)
                 {
-                    Accept();
+                    try
+                    {
+                        Accept();
+                    }
+                    catch (Exception ex) when (ex is not OutOfMemoryException)
+                    {
+                        // An exception on this thread would end the process: nothing escapes the loop.
+                        OnFault(null, ex);
+                    }
+
                     continue;
                 }
 

@@ -86,7 +86,18 @@ internal sealed class EventLoopListener : IConnectionListener
     /// </summary>
     internal void HandOver(Socket socket, ReadOnlyMemory<byte> received)
     {
-        var connection = _contexts.Create(socket);
+        ConnectionContext connection;
+        try
+        {
+            connection = _contexts.Create(socket);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Reset by the client in the meantime (its address can no longer be read): nothing to hand over.
+            socket.Dispose();
+            return;
+        }
+
         connection.Features.Set(HandedOverByEventLoop.Instance);
         if (!received.IsEmpty)
         {

@@ -31,7 +31,8 @@ public class ExchangeEdgeTests : ForwardingDestinations
 
         // The second request goes where a request may start: a connection of its own, or one whose previous request went whole
         // (as on Kestrel's transport, which sends all of a request before it reads the answer), never into the first one's body.
-        var carrying = Assert.Single(destination.Received(), bytes => bytes.Contains("second client canary", StringComparison.Ordinal));
+        // The destination answers a head before its body, so the second body may still be on its way.
+        var carrying = Assert.Single(await destination.ReceivedAsync("second client canary"), bytes => bytes.Contains("second client canary", StringComparison.Ordinal));
         var before = carrying[..carrying.LastIndexOf("POST /v1/deidentify ", StringComparison.Ordinal)];
         Assert.True(before.Length == 0 || before.EndsWith(first, StringComparison.Ordinal), $"the second request began {before.Length} bytes into a connection");
     }
@@ -54,30 +55,6 @@ public class ExchangeEdgeTests : ForwardingDestinations
 
         Assert.Equal(new[] { 499 }, await gateway.ForwardedAsync(1, Ct));
         Assert.Contains(gateway.App.Logs.Lines, line => line.Contains("RequestCanceled", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public async Task A_client_that_closes_its_connection_during_an_exchange_is_a_499_and_the_destinations_request_is_cancelled()
-    {
-        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Deid.Reset(async (context, _) =>
-        {
-            using var registration = context.RequestAborted.Register(cancelled.SetResult);
-            await Task.Delay(Timeout.Infinite, context.RequestAborted);
-        });
-        await using var gateway = await StartGatewayAsync(Deid);
-        var client = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
-        await client.SendAsync(Wire.DeidentifyRequest(TestTokens.Create(), "{\"text\":\"x\"}"), Ct);
-        while (Deid.Calls == 0)
-        {
-            await Task.Delay(10, Ct);
-        }
-
-        // An ordinary close (a FIN, nothing unread), as a client that gave up on its own time-out closes.
-        client.Dispose();
-
-        await cancelled.Task.WaitAsync(HangGuard, Ct);
-        Assert.Equal(new[] { 499 }, await gateway.ForwardedAsync(1, Ct));
     }
 
     [Fact]
@@ -140,6 +117,19 @@ public class ExchangeEdgeTests : ForwardingDestinations
             {
                 return [.. _connections.Select(bytes => Encoding.Latin1.GetString(bytes.ToArray()))];
             }
+        }
+
+        /// <summary>What has arrived, once <paramref name="text"/> is among it (or a bounded wait ran out).</summary>
+        public async Task<string[]> ReceivedAsync(string text)
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            wait.CancelAfter(HangGuard);
+            while (!Received().Any(bytes => bytes.Contains(text, StringComparison.Ordinal)) && !wait.IsCancellationRequested)
+            {
+                await Task.Delay(10, CancellationToken.None);
+            }
+
+            return Received();
         }
 
         public void Dispose() => _listener.Dispose();
