@@ -23,7 +23,9 @@ namespace HealthAI.Gateway.ConnectionForwarding;
 /// parser does not accept, another route, a body over its limit, a missing or rejected token, an exhausted bucket, HTTP/2,
 /// an unresolved destination) hands the connection, from that request on, to Kestrel's HTTP stack, which answers it with the
 /// pipeline's own status codes and ProblemDetails. A hand-over consumes nothing: the request is still in the pipe. It is installed
-/// on plain-HTTP endpoints only (<c>AddGatewayConnectionForwarding</c>): Kestrel runs it outside an endpoint's TLS.
+/// on plain-HTTP endpoints only (<c>AddGatewayConnectionForwarding</c>): Kestrel runs it outside an endpoint's TLS. Where the
+/// gateway's own event loops carry those endpoints (<c>EventLoop/</c>), they call <see cref="Prepare"/> and
+/// <see cref="CompleteAsync"/> themselves and this middleware lets their hand-overs pass.
 /// </remarks>
 internal sealed partial class ConnectionForwarder : IDisposable
 {

@@ -3,8 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace HealthAI.Gateway.ConnectionForwarding;
 
 /// <summary>
-/// The connection-level forwarder: plain HTTP/1.1 requests to forwarded routes go straight from Kestrel's connection to a pooled
-/// destination connection. Bound from <c>Gateway:ConnectionForwarding</c>. The client side keeps Kestrel's own limits
+/// The connection-level forwarder: plain HTTP/1.1 requests to forwarded routes go straight from the client's connection (on the
+/// gateway's event loops, or on Kestrel's transport: <see cref="Transport"/>) to a pooled destination connection. Bound from <c>Gateway:ConnectionForwarding</c>. The client side keeps Kestrel's own limits
 /// (<c>Kestrel:Limits</c>: keep-alive timeout, request headers timeout, minimum request body data rate).
 /// </summary>
 public sealed class ConnectionForwardingOptions

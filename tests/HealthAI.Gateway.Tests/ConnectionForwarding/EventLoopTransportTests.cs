@@ -233,10 +233,7 @@ public sealed class EventLoopTransportTests : ForwardingDestinations
         await using var gateway = await StartGatewayAsync(Deid);
         var client = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
         await client.SendAsync(Wire.DeidentifyRequest(TestTokens.Create(), "{\"text\":\"x\"}"), Ct);
-        while (Deid.Calls == 0)
-        {
-            await Task.Delay(10, Ct);
-        }
+        await UntilDeidCalledAsync();
 
         // An ordinary close (a FIN, nothing unread), as a client that gave up on its own time-out closes. (Kestrel's socket
         // transport notices a FIN during an exchange only sometimes, so this is the event loops' test alone.)
@@ -263,10 +260,7 @@ public sealed class EventLoopTransportTests : ForwardingDestinations
         Assert.Equal(200, (await idle.ReadResponseAsync(Ct)).Status);
         using var busy = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
         await busy.SendAsync(Wire.DeidentifyRequest(token, Body), Ct);
-        while (Deid.Calls == 0)
-        {
-            await Task.Delay(10, Ct);
-        }
+        await UntilDeidCalledAsync();
 
         var stopping = gateway.App.Services.GetRequiredService<IServer>().StopAsync(Ct);
         var closedIdle = await idle.IsClosedByServerAsync(Ct);

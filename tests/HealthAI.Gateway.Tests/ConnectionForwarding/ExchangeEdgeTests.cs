@@ -45,10 +45,7 @@ public class ExchangeEdgeTests : ForwardingDestinations
         const string body = "{\"text\":\"x\"}";
         using var busy = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
         await busy.SendAsync(Wire.DeidentifyRequest(TestTokens.Create(), body), Ct);
-        while (Deid.Calls == 0)
-        {
-            await Task.Delay(10, Ct);
-        }
+        await UntilDeidCalledAsync();
 
         using var shortStop = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
         await gateway.App.Services.GetRequiredService<IServer>().StopAsync(shortStop.Token);
@@ -71,10 +68,7 @@ public class ExchangeEdgeTests : ForwardingDestinations
         await partial.SendAsync("GET /alive HTTP/1.1\r\nHost: gat", Ct);
         using var busy = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
         await busy.SendAsync(Wire.DeidentifyRequest(TestTokens.Create(), "{\"text\":\"x\"}"), Ct);
-        while (Deid.Calls == 0)
-        {
-            await Task.Delay(10, Ct);
-        }
+        await UntilDeidCalledAsync();
 
         var stopping = gateway.App.Services.GetRequiredService<IServer>().StopAsync(Ct);
 

@@ -23,6 +23,15 @@ public abstract class ForwardingDestinations : IAsyncLifetime
     /// <summary>What carries the gateway's plain-HTTP endpoint: a class that runs its tests on both transports overrides it.</summary>
     protected virtual ForwardingTransport Transport => ForwardingTransport.EventLoop;
 
+    /// <summary>Returns once <see cref="Deid"/> has received a request (the test's own cancellation bounds the wait).</summary>
+    protected async Task UntilDeidCalledAsync()
+    {
+        while (Deid.Calls == 0)
+        {
+            await Task.Delay(10, Ct);
+        }
+    }
+
     /// <summary>The gateway on Kestrel in front of <paramref name="deid"/> and <see cref="Triton"/>, on this class's transport.</summary>
     protected Task<KestrelGateway> StartGatewayAsync(
         FakeBackend deid,
