@@ -26,7 +26,7 @@ internal sealed partial class EventLoop
             // stops accepting for a while, as nginx does.
             Logging.Log.AcceptFailed(_forwarder.Logger, ex.SocketErrorCode.ToString());
             StopAccepting();
-            _acceptAgainAt = _now + (AcceptPauseMs * _time.TimestampFrequency / 1000);
+            _acceptAgainAt = DeadlineAfter(_now, AcceptPause);
             return;
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
@@ -91,7 +91,7 @@ internal sealed partial class EventLoop
             catch (SocketException)
             {
                 // Still short of resources: tried again after another pause.
-                _acceptAgainAt = _now + (AcceptPauseMs * _time.TimestampFrequency / 1000);
+                _acceptAgainAt = DeadlineAfter(_now, AcceptPause);
             }
         }
     }
@@ -121,7 +121,7 @@ internal sealed partial class EventLoop
                     case LoopClient client when now >= client.Deadline || client.ConnectDeadline != 0 && now >= client.ConnectDeadline:
                         OnTimedOut(client, now);
                         break;
-                    case LoopClient { State: LoopClientState.Idle } idle when now - idle.IdleSince >= _releaseTicks:
+                    case LoopClient { State: LoopClientState.Idle } idle when _time.GetElapsedTime(idle.IdleSince, now) >= IdleBufferRelease:
                         idle.ReleaseBuffers();
                         break;
                     case LoopDestination { Client: null } idle when !idle.Pool.IsFresh(idle.IdleSince, now):

@@ -17,11 +17,15 @@ internal sealed partial class EventLoop : IDisposable
 {
     // Timers (keep-alive, request, activity, connect, pooled idle) are checked this often: their resolution.
     private const int TickMs = 50;
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(TickMs);
     private const int ListenerSlot = 0;
     private const int WakeUpSlot = 1;
 
     // How long a loop stops accepting after accept itself failed (no descriptors left).
-    private const int AcceptPauseMs = 100;
+    private static readonly TimeSpan AcceptPause = TimeSpan.FromMilliseconds(100);
+
+    // A connection idle this long gives its buffers back to the pool (one timer tick's worth of scanning, no cost per request).
+    private static readonly TimeSpan IdleBufferRelease = TimeSpan.FromSeconds(1);
 
     private readonly EventLoopListener _owner;
     private readonly ConnectionForwarder _forwarder;
@@ -35,10 +39,6 @@ internal sealed partial class EventLoop : IDisposable
     private readonly Stack<int> _freeSlots = new();
     private readonly Dictionary<DestinationConnectionPool, Stack<LoopDestination>> _idle = new(ReferenceEqualityComparer.Instance);
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly long _tickTicks;
-
-    // A connection idle this long gives its buffers back to the pool (one timer tick's worth of scanning, no cost per request).
-    private readonly long _releaseTicks;
     private readonly Lock _wakeUpGate = new();
     private int _wakePending;
     private bool _wakeUpClosed;
@@ -57,8 +57,6 @@ internal sealed partial class EventLoop : IDisposable
         _owner = owner;
         _forwarder = forwarder;
         _time = forwarder.TimeProvider;
-        _tickTicks = TimeSpan.FromMilliseconds(TickMs).Ticks * _time.TimestampFrequency / TimeSpan.TicksPerSecond;
-        _releaseTicks = _time.TimestampFrequency;
         _epoll = Epoll.Create();
         _wakeUp = Epoll.CreateWakeUp();
         Epoll.Add(_epoll, (int)owner.Socket.Handle, Epoll.In | Epoll.Exclusive, ListenerSlot);
@@ -160,7 +158,7 @@ internal sealed partial class EventLoop : IDisposable
     private void Run()
     {
         var events = new byte[256 * Epoll.EventSize];
-        _nextTick = _time.GetTimestamp() + _tickTicks;
+        _nextTick = DeadlineAfter(_time.GetTimestamp(), Tick);
         while (!_stopping)
         {
             int ready;
@@ -228,7 +226,7 @@ internal sealed partial class EventLoop : IDisposable
 
             if (_now >= _nextTick)
             {
-                _nextTick = _now + _tickTicks;
+                _nextTick = DeadlineAfter(_now, Tick);
                 CheckTimers(_now);
             }
         }
