@@ -246,14 +246,8 @@ public sealed class EventLoopTransportTests : ForwardingDestinations
     [Fact]
     public async Task Stopping_the_gateway_finishes_the_request_in_flight_and_closes_idle_connections()
     {
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Deid.Reset(async (context, _) =>
-        {
-            await release.Task.WaitAsync(context.RequestAborted);
-            await context.Response.WriteAsync(DeidAnswer, context.RequestAborted);
-        });
-        var gateway = await StartGatewayAsync(Deid);
-        await using var stopped = gateway;
+        var release = HoldDeidAnswers();
+        await using var gateway = await StartGatewayAsync(Deid);
         var token = TestTokens.Create();
         using var idle = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
         await idle.SendAsync("GET /alive HTTP/1.1\r\nHost: gateway\r\n\r\n", Ct);

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HealthAI.Gateway.Tests.ConnectionForwarding;
@@ -57,12 +56,7 @@ public class ExchangeEdgeTests : ForwardingDestinations
     [Fact]
     public async Task A_stop_closes_a_connection_part_way_through_its_request_and_still_answers_the_request_in_flight()
     {
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Deid.Reset(async (context, _) =>
-        {
-            await release.Task.WaitAsync(context.RequestAborted);
-            await context.Response.WriteAsync(DeidAnswer, context.RequestAborted);
-        });
+        var release = HoldDeidAnswers();
         await using var gateway = await StartGatewayAsync(Deid);
         using var partial = await RawHttpConnection.OpenAsync(gateway.Address, Ct);
         await partial.SendAsync("GET /alive HTTP/1.1\r\nHost: gat", Ct);

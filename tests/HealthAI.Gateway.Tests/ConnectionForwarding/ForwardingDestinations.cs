@@ -23,6 +23,21 @@ public abstract class ForwardingDestinations : IAsyncLifetime
     /// <summary>What carries the gateway's plain-HTTP endpoint: a class that runs its tests on both transports overrides it.</summary>
     protected virtual ForwardingTransport Transport => ForwardingTransport.EventLoop;
 
+    /// <summary>
+    /// Makes <see cref="Deid"/> hold each answer until the returned source is set (or its request is aborted), then answer
+    /// <see cref="DeidAnswer"/>: a request in flight for as long as a test needs.
+    /// </summary>
+    protected TaskCompletionSource HoldDeidAnswers()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Deid.Reset(async (context, _) =>
+        {
+            await release.Task.WaitAsync(context.RequestAborted);
+            await context.Response.WriteAsync(DeidAnswer, context.RequestAborted);
+        });
+        return release;
+    }
+
     /// <summary>Returns once <see cref="Deid"/> has received a request (the test's own cancellation bounds the wait).</summary>
     protected async Task UntilDeidCalledAsync()
     {
