@@ -181,7 +181,14 @@ public sealed class ErrorHandlingTests
 
         await Assert.ThrowsAsync<TritonException>(() => client.InferAsync(request, TestContext.Current.CancellationToken));
 
-        var activity = Assert.Single(activities, a => a.GetTagItem(TritonTelemetry.ModelNameTag) as string == "distilbert");
+        // Other tests' calls on the same activity source keep arriving while this one asserts: read a copy taken under the lock.
+        Activity[] stopped;
+        lock (activities)
+        {
+            stopped = [.. activities];
+        }
+
+        var activity = Assert.Single(stopped, a => a.GetTagItem(TritonTelemetry.ModelNameTag) as string == "distilbert");
         Assert.Equal("triton infer", activity.DisplayName);
         Assert.Equal(ActivityKind.Client, activity.Kind);
         Assert.Equal(3L, activity.GetTagItem(TritonTelemetry.BatchSizeTag));
